@@ -1,0 +1,114 @@
+"""Read MNIST from its IDX files, gzipped or not.
+
+    images, labels = mnist.load('train')   # 60,000 of each; mnist.load('test'): 10,000
+    images[0]                              # the first image: 784 floats in [0, 1]
+    labels[0]                              # its digit, 5
+
+The files are read from the folder given, else from $MNIST_DIR, else from data/ beside this
+file. A file that is missing or not what it should be raises DataError, whose message names it.
+"""
+import gzip
+import hashlib
+import os
+import zlib
+
+import numpy
+
+FILES = {'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'),
+         'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')}
+DEFAULT_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'data')
+
+
+class DataError(Exception):
+    """A data file that is missing or damaged; the message names the file and the problem."""
+
+
+class Images:
+    """Images as 784-long float vectors in [0, 1], indexed like an array: images[i], images[rows].
+
+    They are kept as the file's bytes and scaled when indexed: 60,000 images take 47 MB so,
+    and 376 MB as floats.
+    """
+
+    def __init__(self, pixels):
+        self.pixels = pixels  # (count, 784) uint8
+
+    def __len__(self):
+        return len(self.pixels)
+
+    def __getitem__(self, index):
+        return self.pixels[index] / 255.0
+
+
+def folder(name=None):
+    """The folder to read: `name`, else $MNIST_DIR, else data/ beside this file."""
+    return name or os.environ.get('MNIST_DIR') or DEFAULT_FOLDER
+
+
+def paths(which, data=None):
+    """The paths of the image and label files of `which` ('train' or 'test'), .gz or not."""
+    found = []
+    for name in FILES[which]:
+        path = os.path.join(folder(data), name)
+        if not os.path.exists(path) and os.path.exists(path + '.gz'):
+            path += '.gz'
+        found.append(path)
+    return found
+
+
+def read_idx(path):
+    """The array in an IDX file of bytes, gunzipped if need be, its header checked against it."""
+    try:
+        with open(path, 'rb') as raw:
+            gzipped = raw.read(2) == b'\x1f\x8b'
+        with (gzip.open if gzipped else open)(path, 'rb') as f:
+            magic = f.read(4)
+            if len(magic) < 4 or magic[:3] != b'\x00\x00\x08' or magic[3] not in (1, 3):
+                raise DataError('{}: not an IDX file of bytes (magic number {})'.format(
+                    path, magic.hex() or 'missing'))
+            header = f.read(4 * magic[3])
+            if len(header) < 4 * magic[3]:
+                raise DataError('{}: header cut short'.format(path))
+            shape = tuple(int(d) for d in numpy.frombuffer(header, '>u4'))
+            data = numpy.empty(shape, numpy.uint8)
+            view, got = memoryview(data).cast('B'), 0
+            while got < data.size:  # 4 MiB at a time: gzip copies through a buffer as big as the read
+                n = f.readinto(view[got:got + 2**22])
+                if not n:
+                    break
+                got += n
+            if got != data.size or f.read(1):
+                raise DataError('{}: the header says {} bytes of data (shape {}), the file has {}'
+                                .format(path, data.size, shape, 'fewer' if got != data.size else 'more'))
+            return data
+    except FileNotFoundError:
+        raise DataError('{}: no such file'.format(path)) from None
+    except IsADirectoryError:
+        raise DataError('{}: is a folder, not a data file'.format(path)) from None
+    except (OSError, EOFError, zlib.error) as e:
+        raise DataError('{}: cannot be read: {}'.format(path, e)) from None
+
+
+def load(which, data=None):
+    """(images, labels) of `which`, 'train' or 'test': Images and an int array of digits 0-9."""
+    image_path, label_path = paths(which, data)
+    pixels, labels = read_idx(image_path), read_idx(label_path)
+    if pixels.ndim != 3 or pixels.shape[1:] != (28, 28):
+        raise DataError('{}: images of shape {}, not 28x28'.format(image_path, pixels.shape[1:]))
+    if labels.ndim != 1:
+        raise DataError('{}: not a label file (shape {})'.format(label_path, labels.shape))
+    if len(pixels) != len(labels):
+        raise DataError('{}: {} labels for {} images in {}'.format(
+            label_path, len(labels), len(pixels), image_path))
+    if len(labels) == 0 or labels.max() > 9:
+        raise DataError('{}: labels must be digits 0-9'.format(label_path))
+    return Images(pixels.reshape(len(pixels), 784)), labels.astype(numpy.intp)
+
+
+def checksum(which, data=None):
+    """SHA-256 of the image and label files of `which`, as stored, to record what was used."""
+    h = hashlib.sha256()
+    for path in paths(which, data):
+        with open(path, 'rb') as f:
+            h.update(hashlib.sha256(f.read()).digest())
+    return h.hexdigest()
