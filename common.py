@@ -118,8 +118,8 @@ def sha256(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def load_params(path, model):
-    """(params, record) from a parameter file of `model`, checked; Failure if it is not one."""
+def read_params(path):
+    """(params, record) from a parameter file of any model; Failure if it is not one."""
     try:
         with numpy.load(path, allow_pickle=False) as z:
             arrays = {name: z[name] for name in z.files}
@@ -134,9 +134,16 @@ def load_params(path, model):
             path, str(e) or type(e).__name__)) from None
     try:
         record = json.loads(str(arrays.pop('record')))
-        kind, hidden = record['model'], record.get('hidden')
+        record['model']
     except (KeyError, ValueError, TypeError):
         raise Failure('{}: not a parameter file of these scripts (no record)'.format(path)) from None
+    return arrays, record
+
+
+def load_params(path, model):
+    """(params, record) from a parameter file of `model`, checked; Failure if it is not one."""
+    arrays, record = read_params(path)
+    kind, hidden = record['model'], record.get('hidden')
     if kind != model.name:
         raise Failure('{}: holds parameters of the {} model, not of the {} model'.format(
             path, kind, model.name))
@@ -216,7 +223,7 @@ def train(model, argv=None):
     if not args.param_out:
         raise Failure('give PARAM_IN and PARAM_OUT, or --init PARAM_OUT (see --help)')
     params, record = load_params(args.param_in, model)
-    if args.dev and not record.get('dev held out'):
+    if args.dev and not record.get('dev_held_out'):
         raise Failure('{}: was trained on the dev images; --dev needs a chain trained with --dev '
                       'from the start'.format(args.param_in))
     with output_file(args.param_out, args.param_in) as f:
@@ -228,8 +235,13 @@ def train(model, argv=None):
         order = numpy.random.default_rng([args.seed, epoch]).permutation(len(labels))
         order = order[:args.limit]
         start = time.time()
-        losses = sgd_epoch(model, params, images, labels, order, args.lr, args.batch_size)
+        with numpy.errstate(all='ignore'):  # overflow is caught below, in one clearer line
+            losses = sgd_epoch(model, params, images, labels, order, args.lr, args.batch_size)
         average = float(numpy.mean(losses))
+        for name, value in params.items():
+            if not numpy.isfinite(value).all():
+                raise Failure('parameter {} overflowed; try a smaller --lr (no parameter file '
+                              'written)'.format(name))
         write_params(f, params, dict(
             model=model.name, hidden=record.get('hidden'), shapes=model.shapes(record.get('hidden')),
             epoch=epoch, made_by=prog, samples=len(order), average_loss=average,
@@ -237,7 +249,7 @@ def train(model, argv=None):
                          batch_size=args.batch_size, dev=args.dev),
             input=dict(file=args.param_in, sha256=sha256(args.param_in)),
             data=dict(train_sha256=mnist.checksum('train', args.data)),
-            **{'dev held out': args.dev}))
+            dev_held_out=args.dev))
     print('{}: epoch {}: {:,} samples, average loss {:.4f}, {:.1f} s -> {}'.format(
         prog, epoch, len(order), average, time.time() - start, args.param_out), file=sys.stderr)
 
@@ -250,7 +262,7 @@ def init(model, args, prog):
         params = model.init(shapes, numpy.random.default_rng(args.seed))
         write_params(f, params, dict(
             model=model.name, hidden=hidden, shapes=shapes, epoch=0, made_by=prog + ' --init',
-            options=dict(seed=args.seed), input=None, data=None, **{'dev held out': True}))
+            options=dict(seed=args.seed), input=None, data=None, dev_held_out=True))
     print('{}: initial {} parameters ({}) -> {}'.format(
         prog, model.name, describe(shapes), args.init), file=sys.stderr)
 
@@ -354,7 +366,7 @@ def test(model, argv=None):
     loaded = []
     for path in args.params:  # check them all before the data is read
         params, record = load_params(path, model)
-        if args.dev and not record.get('dev held out'):
+        if args.dev and not record.get('dev_held_out'):
             raise Failure('{}: was trained on the dev images, so its dev error means nothing; '
                           'train with --dev from the start'.format(path))
         loaded.append((path, params))

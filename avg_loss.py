@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""The average loss of each training log: ./avg_loss.py log-1 [log-2 ...]
+
+With one log, prints just the number; with several, one line each: the log and its average.
+"""
+import math
+
+import common
+
+
+def average(path):
+    """The mean of a log's losses, one number per line; Failure naming the file and line if not."""
+    losses = []
+    try:
+        with open(path) as f:
+            for number, line in enumerate(f, 1):
+                try:
+                    losses.append(float(line))
+                except ValueError:
+                    raise common.Failure('{}: line {}: {!r} is not a number'.format(
+                        path, number, line.rstrip('\n'))) from None
+                if not math.isfinite(losses[-1]):
+                    raise common.Failure('{}: line {}: the loss is {}'.format(path, number, line.strip()))
+    except OSError as e:
+        raise common.Failure('{}: {}'.format(path, e.strerror)) from None
+    except UnicodeDecodeError:
+        raise common.Failure('{}: not a text file'.format(path)) from None
+    if not losses:
+        raise common.Failure('{}: no losses in it'.format(path))
+    return math.fsum(losses) / len(losses)
+
+
+def main():
+    parser = common.Parser(usage='%(prog)s LOG [LOG ...]', description=__doc__.split('\n\n')[1])
+    parser.add_argument('logs', nargs='+', metavar='LOG', help='logs written by the train scripts')
+    logs = parser.parse_args().logs
+    averages = [average(path) for path in logs]  # all checked before anything is printed
+    for path, value in zip(logs, averages):
+        print('{:.6f}'.format(value) if len(logs) == 1 else '{} {:.6f}'.format(path, value))
+
+
+if __name__ == '__main__':
+    common.run(main)

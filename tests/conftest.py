@@ -1,0 +1,53 @@
+"""Helpers for the tests: run a script as a user would, write small IDX files."""
+import gzip
+import os
+import subprocess
+import sys
+
+import numpy
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(script, *args, cwd=None, env=None, stdout=None, check=None):
+    """Run ./script with args; returns the CompletedProcess (text). check=0 asserts success."""
+    result = subprocess.run([sys.executable, os.path.join(ROOT, script), *map(str, args)],
+                            cwd=cwd, env=env, stdout=stdout or subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, timeout=300)
+    if check is not None:
+        assert result.returncode == check, result.stderr
+    return result
+
+
+def assert_fails(result, *words):
+    """Exit status 2, one line on stderr containing every word, no traceback."""
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert 'Traceback' not in result.stderr
+    for w in words:
+        assert str(w) in lines[0], lines[0]
+    return lines[0]
+
+
+def write_idx(path, array, gzipped=True):
+    """An IDX file of uint8 `array`, gzipped or not."""
+    array = numpy.asarray(array, numpy.uint8)
+    header = bytes([0, 0, 8, array.ndim]) + numpy.array(array.shape, '>u4').tobytes()
+    data = header + array.tobytes()
+    with open(path, 'wb') as f:
+        f.write(gzip.compress(data) if gzipped else data)
+
+
+@pytest.fixture(scope='session')
+def small_data(tmp_path_factory):
+    """A data folder of 300 training and 200 test images taken from the real MNIST."""
+    import mnist
+    folder = tmp_path_factory.mktemp('small-mnist')
+    for which, count in (('train', 300), ('test', 200)):
+        images, labels = mnist.load(which)
+        image_file, label_file = mnist.FILES[which]
+        write_idx(folder / (image_file + '.gz'), images.pixels[:count].reshape(count, 28, 28))
+        write_idx(folder / label_file, labels[:count], gzipped=False)
+    return folder
