@@ -284,6 +284,7 @@ def sgd_epoch(model, params, images, labels, order, lr, batch_size=1, out=None):
     y and runs forward and backward again (building it anew per sample gives the same numbers,
     only slower). With batch_size B, x holds B rows, the loss is one number per row, and the
     step follows the mean of their gradients. Returns the losses; Failure if one is not finite.
+    The parameters' grads hold lr times the gradient afterwards (see the seed below).
     """
     out = out or sys.stdout
     g = nn.Graph()
@@ -305,13 +306,14 @@ def sgd_epoch(model, params, images, labels, order, lr, batch_size=1, out=None):
             else:
                 x.value, y.value = xs[i:i + batch_size], ys[i:i + batch_size]
             nn.forward(g)
-            nn.backward(g)
-            n = numpy.size(loss.value)
+            n = loss.value.size
             losses[start + i:start + i + n] = loss.value
+            # Seeding with lr/n instead of ones scales every gradient by it on the way down (the
+            # chain rule is linear), so the step is one subtraction: v.value -= lr/n * v.grad
+            # would make one more pass over each matrix and allocate a temporary as big.
+            loss.grad = numpy.full(n, lr / n) if batch_size > 1 else numpy.array(lr)
+            nn.backward(g)
             for v in p.values():
-                # v.value -= lr / n * v.grad would allocate a temporary as big as v each step;
-                # the gradient is ours to overwrite (nn.add_grad gives each node its own array)
-                v.grad *= lr / n
                 v.value -= v.grad
         done = losses[start:start + len(rows)]
         if not numpy.isfinite(done).all():

@@ -12,8 +12,9 @@ A graph is a list of nodes in the order they were created; each node has a `type
     print(c.value)  # => 3
 
 Values are numpy arrays: a row vector such as an image, or a batch of rows (one row per sample);
-`mul` is the matrix product `@`. To add a node type, add a builder to `Graph`, a case to
-`forward` and a case to `backward`, in the same order as the others.
+`mul` is the matrix product `@`. Each node type has a builder in `Graph`, a case in `forward`
+and a case in `backward`, in the same order in all three: the tutorial's types first, then the
+ones a student reaches for next. To add a type, add all three, and a case to gradcheck.py.
 """
 import numpy
 
@@ -66,33 +67,13 @@ class Graph:
         """a + b; a vector b is added to every row of a batch a (a bias)."""
         return self.node('add', a, b)
 
-    def sub(self, a, b):
-        """a - b, broadcasting like add."""
-        return self.node('sub', a, b)
-
     def mul(self, a, b):
         """The matrix product a @ b: a row vector (or a batch of rows) a times a matrix b."""
         return self.node('mul', a, b)
 
-    def emul(self, a, b):
-        """The element-wise product a * b, broadcasting like add."""
-        return self.node('emul', a, b)
-
-    def sum(self, a):
-        """The sum of all entries of a, a scalar."""
-        return self.node('sum', a)
-
     def logistic(self, a):
         """The logistic function 1 / (1 + exp(-a)), element-wise."""
         return self.node('logistic', a)
-
-    def tanh(self, a):
-        """tanh(a), element-wise."""
-        return self.node('tanh', a)
-
-    def relu(self, a):
-        """max(a, 0), element-wise."""
-        return self.node('relu', a)
 
     def logsoftmax(self, a):
         """log softmax(a) over the last axis: log probabilities from scores."""
@@ -102,6 +83,28 @@ class Graph:
         """-sum_i gold_i log softmax(pred)_i: one number per row (a scalar for a row vector)."""
         logprob = self.logsoftmax(pred)
         return self.node('cross-entropy', logprob, gold)
+
+    # Beyond the tutorial: the types a student reaches for next.
+
+    def sub(self, a, b):
+        """a - b, broadcasting like add."""
+        return self.node('sub', a, b)
+
+    def emul(self, a, b):
+        """The element-wise product a * b, broadcasting like add."""
+        return self.node('emul', a, b)
+
+    def sum(self, a):
+        """The sum of all entries of a, a scalar."""
+        return self.node('sum', a)
+
+    def tanh(self, a):
+        """tanh(a), element-wise."""
+        return self.node('tanh', a)
+
+    def relu(self, a):
+        """max(a, 0), element-wise."""
+        return self.node('relu', a)
 
     def squared_error(self, pred, gold):
         """sum_i (pred_i - gold_i)^2: one number per row (a scalar for a row vector)."""
@@ -119,27 +122,30 @@ def forward(graph):
             pass  # set when the node was made, or by the caller before this call
         elif n.type == 'add':
             n.value = n.children[0].value + n.children[1].value
-        elif n.type == 'sub':
-            n.value = n.children[0].value - n.children[1].value
         elif n.type == 'mul':
             n.value = n.children[0].value @ n.children[1].value
+        elif n.type == 'logistic':
+            # equal to 1 / (1 + exp(-a)), but exp cannot overflow for very negative a
+            n.value = 0.5 + 0.5 * numpy.tanh(0.5 * n.children[0].value)
+        elif n.type == 'logsoftmax':
+            # log softmax(a)_i = a_i - log sum_j exp(a_j); logaddexp.reduce takes that log of a
+            # sum without computing exp(a_j), which overflows for scores over 709
+            a = n.children[0].value
+            n.value = a - numpy.logaddexp.reduce(a, axis=-1, keepdims=True)
+        elif n.type == 'cross-entropy':
+            # the tutorial's numpy.dot; vecdot takes it row by row for a batch
+            n.value = (-1) * numpy.vecdot(n.children[0].value, n.children[1].value)
+        # beyond the tutorial
+        elif n.type == 'sub':
+            n.value = n.children[0].value - n.children[1].value
         elif n.type == 'emul':
             n.value = n.children[0].value * n.children[1].value
         elif n.type == 'sum':
             n.value = numpy.sum(n.children[0].value)
-        elif n.type == 'logistic':
-            # equal to 1 / (1 + exp(-a)), but exp cannot overflow for very negative a
-            n.value = 0.5 + 0.5 * numpy.tanh(0.5 * n.children[0].value)
         elif n.type == 'tanh':
             n.value = numpy.tanh(n.children[0].value)
         elif n.type == 'relu':
             n.value = numpy.maximum(n.children[0].value, 0)
-        elif n.type == 'logsoftmax':
-            a = n.children[0].value
-            shifted = a - a.max(axis=-1, keepdims=True)  # exp of large scores would overflow
-            n.value = shifted - numpy.log(numpy.exp(shifted).sum(axis=-1, keepdims=True))
-        elif n.type == 'cross-entropy':
-            n.value = (-1) * numpy.sum(n.children[0].value * n.children[1].value, axis=-1)
         elif n.type == 'squared-error':
             n.value = numpy.sum((n.children[0].value - n.children[1].value) ** 2, axis=-1)
         else:
@@ -171,33 +177,34 @@ def backward(graph):
         elif n.type == 'add':
             if c[0].requires_grad: add_grad(c[0], sum_to(n.grad, c[0]))  # dL/da = dL/dn
             if c[1].requires_grad: add_grad(c[1], sum_to(n.grad, c[1]))  # dL/db = dL/dn
-        elif n.type == 'sub':
-            if c[0].requires_grad: add_grad(c[0], sum_to(n.grad, c[0]))   # dL/da = dL/dn
-            if c[1].requires_grad: add_grad(c[1], sum_to(-n.grad, c[1]))  # dL/db = -dL/dn
         elif n.type == 'mul':
             if c[0].requires_grad: add_grad(c[0], n.grad @ c[1].value.T)              # dL/dx = dL/dn A^T
             if c[1].requires_grad: add_grad(c[1], transpose_mul(c[0].value, n.grad))  # dL/dA = x^T dL/dn
-        elif n.type == 'emul':
-            if c[0].requires_grad: add_grad(c[0], sum_to(n.grad * c[1].value, c[0]))  # dL/da = dL/dn * b
-            if c[1].requires_grad: add_grad(c[1], sum_to(n.grad * c[0].value, c[1]))  # dL/db = dL/dn * a
-        elif n.type == 'sum':
-            if c[0].requires_grad: add_grad(c[0], numpy.full_like(c[0].value, n.grad))  # dL/da_i = dL/dn
         elif n.type == 'logistic':
             if c[0].requires_grad: add_grad(c[0], n.grad * n.value * (1 - n.value))  # dL/da = dL/dn s (1 - s)
-        elif n.type == 'tanh':
-            if c[0].requires_grad: add_grad(c[0], n.grad * (1 - n.value ** 2))  # dL/da = dL/dn (1 - t^2)
-        elif n.type == 'relu':
-            if c[0].requires_grad: add_grad(c[0], n.grad * (c[0].value > 0))  # dL/da = dL/dn [a > 0]
         elif n.type == 'logsoftmax':
             # dL/da = dL/dn - softmax(a) sum_i (dL/dn)_i, with softmax(a) = exp(n)
             if c[0].requires_grad:
                 add_grad(c[0], n.grad - numpy.exp(n.value) * n.grad.sum(axis=-1, keepdims=True))
         elif n.type == 'cross-entropy':
-            per_row = numpy.expand_dims(n.grad, -1)  # one number per row, against each column
+            per_row = n.grad[..., None]  # one number per row, against each column
             if c[0].requires_grad: add_grad(c[0], -c[1].value * per_row)  # dL/dlogprob = -gold dL/dn
             if c[1].requires_grad: add_grad(c[1], -c[0].value * per_row)  # dL/dgold = -logprob dL/dn
+        # beyond the tutorial
+        elif n.type == 'sub':
+            if c[0].requires_grad: add_grad(c[0], sum_to(n.grad, c[0]))   # dL/da = dL/dn
+            if c[1].requires_grad: add_grad(c[1], sum_to(-n.grad, c[1]))  # dL/db = -dL/dn
+        elif n.type == 'emul':
+            if c[0].requires_grad: add_grad(c[0], sum_to(n.grad * c[1].value, c[0]))  # dL/da = dL/dn * b
+            if c[1].requires_grad: add_grad(c[1], sum_to(n.grad * c[0].value, c[1]))  # dL/db = dL/dn * a
+        elif n.type == 'sum':
+            if c[0].requires_grad: add_grad(c[0], numpy.full_like(c[0].value, n.grad))  # dL/da_i = dL/dn
+        elif n.type == 'tanh':
+            if c[0].requires_grad: add_grad(c[0], n.grad * (1 - n.value ** 2))  # dL/da = dL/dn (1 - t^2)
+        elif n.type == 'relu':
+            if c[0].requires_grad: add_grad(c[0], n.grad * (c[0].value > 0))  # dL/da = dL/dn [a > 0]
         elif n.type == 'squared-error':
-            twice_diff = 2 * (c[0].value - c[1].value) * numpy.expand_dims(n.grad, -1)
+            twice_diff = 2 * (c[0].value - c[1].value) * n.grad[..., None]
             if c[0].requires_grad: add_grad(c[0], twice_diff)   # dL/dpred = 2 (pred - gold) dL/dn
             if c[1].requires_grad: add_grad(c[1], -twice_diff)  # dL/dgold = -2 (pred - gold) dL/dn
         else:
