@@ -60,11 +60,10 @@ def error_points(files):
     return sorted(points)
 
 
-def plot(out, losses, errors, title=None):
+def plot(out, losses, errors, title=None, error_axis='test error rate'):
     """Draw the loss series (left) and the error series (right) into the PNG file `out`."""
     panels = [(series, ylabel) for series, ylabel in (
-        (losses, 'average training loss (cross entropy)'), (errors, 'test error rate'))
-        if series]
+        (losses, 'average training loss (cross entropy)'), (errors, error_axis)) if series]
     fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4), squeeze=False)
     for ax, (series, ylabel) in zip(axes[0], panels):
         for label, points in series:
@@ -95,6 +94,8 @@ def main():
     parser.add_argument('--error', nargs='+', action='append', default=[],
                         metavar=('LABEL', 'FILE'), help='files of test error rates')
     parser.add_argument('--title', help='a title above the figure')
+    parser.add_argument('--error-axis', default='test error rate', metavar='TEXT',
+                        help='the label of the error axis (default: %(default)s)')
     args = parser.parse_args()
     if not args.loss and not args.error:
         parser.error('nothing to plot: give --loss or --error')
@@ -104,7 +105,7 @@ def main():
                 parser.error('{} {}: give a label and at least one file'.format(option, s[0]))
     losses = [(s[0], loss_points(s[1:])) for s in args.loss]
     errors = [(s[0], error_points(s[1:])) for s in args.error]
-    plot(args.out, losses, errors, args.title)
+    plot(args.out, losses, errors, args.title, args.error_axis)
 
 
 if __name__ == '__main__':

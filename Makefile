@@ -1,0 +1,90 @@
+# The tutorial's experiments, end to end:  make -j2
+#
+# Each parameter file is made from the one before by one epoch of training, so make runs the
+# chain in order and, run again, redoes only what is missing. Everything goes into runs/:
+#   lin-param-N, lin-log-N, lin-error-N   20 epochs of the linear classifier (the tutorial's)
+#   mlp-param-N, mlp-log-N, mlp-error-N   5 epochs of the MLP
+#   lin-dev-*                             20 linear epochs holding out a dev set (dev-error-N)
+#   lin-b32-*                             20 linear epochs in mini-batches of 32
+#   figure-*.png, errors.txt              the figures and a table of every error rate
+
+PYTHON ?= python3
+RUNS ?= runs
+LIN_EPOCHS ?= 20
+MLP_EPOCHS ?= 5
+
+all:
+
+# $(call epoch,NAME,TRAIN SCRIPT,TRAIN OPTIONS,N,EPOCHS): the rule for epoch N of a chain.
+# Its log is written under a temporary name and renamed once the parameter file is complete,
+# so a log that exists means its epoch is done (a killed epoch is simply run again).
+define epoch
+$(RUNS)/$(1)-log-$(4): $(if $(filter 1,$(4)),$(RUNS)/$(1)-param-0,$(RUNS)/$(1)-log-$(shell expr $(4) - 1))
+	@echo '== $(1): epoch $(4) of $(5)' >&2
+	$(PYTHON) $(strip $(2) $(3)) $(RUNS)/$(1)-param-$(shell expr $(4) - 1) $(RUNS)/$(1)-param-$(4) > $$@.partial
+	mv $$@.partial $$@
+
+endef
+
+# $(call chain,NAME,TRAIN SCRIPT,TEST SCRIPT,EPOCHS,TRAIN OPTIONS,INIT OPTIONS)
+define chain
+$(RUNS)/$(1)-param-0: | $(RUNS)
+	$(PYTHON) $(strip $(2) --init $$@ $(6))
+
+$(foreach e,$(shell seq 1 $(4)),$(call epoch,$(1),$(2),$(5),$(e),$(4)))
+$(RUNS)/$(1)-error-%: $(RUNS)/$(1)-log-%
+	$(PYTHON) $(3) $(RUNS)/$(1)-param-$$* > $$@.partial && mv $$@.partial $$@
+
+$(1)-logs := $(foreach e,$(shell seq 1 $(4)),$(RUNS)/$(1)-log-$(e))
+$(1)-errors := $(foreach e,$(shell seq 1 $(4)),$(RUNS)/$(1)-error-$(e))
+endef
+
+$(eval $(call chain,lin,lin-train.py,lin-test.py,$(LIN_EPOCHS)))
+$(eval $(call chain,mlp,mlp-train.py,mlp-test.py,$(MLP_EPOCHS)))
+$(eval $(call chain,lin-dev,lin-train.py,lin-test.py,$(LIN_EPOCHS),--dev))
+$(eval $(call chain,lin-b32,lin-train.py,lin-test.py,$(LIN_EPOCHS),--batch-size 32 --lr 0.32))
+
+$(RUNS)/lin-dev-dev-error-%: $(RUNS)/lin-dev-log-%
+	$(PYTHON) lin-test.py --dev $(RUNS)/lin-dev-param-$* > $@.partial && mv $@.partial $@
+lin-dev-dev-errors := $(foreach e,$(shell seq 1 $(LIN_EPOCHS)),$(RUNS)/lin-dev-dev-error-$(e))
+
+FIGURES := $(RUNS)/figure-1-linear.png $(RUNS)/figure-2-mlp.png \
+           $(RUNS)/figure-3-dev.png $(RUNS)/figure-4-batch.png
+
+all: $(FIGURES) $(RUNS)/errors.txt
+	@cat $(RUNS)/errors.txt
+	@echo 'figures: $(FIGURES)'
+
+$(RUNS)/figure-1-linear.png: $(lin-logs) $(lin-errors)
+	$(PYTHON) plot_logs.py $@ --title 'Linear classifier' \
+	    --loss linear $(lin-logs) --error linear $(lin-errors)
+
+$(RUNS)/figure-2-mlp.png: $(lin-logs) $(lin-errors) $(mlp-logs) $(mlp-errors)
+	$(PYTHON) plot_logs.py $@ --title 'MLP (300 logistic units) and linear classifier' \
+	    --loss linear $(lin-logs) --loss MLP $(mlp-logs) \
+	    --error linear $(lin-errors) --error MLP $(mlp-errors)
+
+$(RUNS)/figure-3-dev.png: $(lin-dev-logs) $(lin-dev-errors) $(lin-dev-dev-errors)
+	$(PYTHON) plot_logs.py $@ --title 'Linear classifier trained on 50,000 images: dev and test error' \
+	    --error-axis 'error rate' \
+	    --loss 'training (50,000 images)' $(lin-dev-logs) \
+	    --error 'dev set (last 10,000 training images)' $(lin-dev-dev-errors) \
+	    --error 'test set' $(lin-dev-errors)
+
+$(RUNS)/figure-4-batch.png: $(lin-logs) $(lin-errors) $(lin-b32-logs) $(lin-b32-errors)
+	$(PYTHON) plot_logs.py $@ --title 'Linear classifier: one sample per step, or 32' \
+	    --loss 'batch 1, lr 0.01' $(lin-logs) --loss 'batch 32, lr 0.32' $(lin-b32-logs) \
+	    --error 'batch 1, lr 0.01' $(lin-errors) --error 'batch 32, lr 0.32' $(lin-b32-errors)
+
+$(RUNS)/errors.txt: $(lin-errors) $(mlp-errors) $(lin-dev-errors) $(lin-dev-dev-errors) $(lin-b32-errors)
+	@for f in $^; do printf '%-28s %s\n' "$$(basename $$f)" "$$(cat $$f)"; done > $@
+
+$(RUNS):
+	mkdir -p $@
+
+clean:
+	rm -rf $(RUNS)
+
+.PHONY: all clean
+.DELETE_ON_ERROR:
+.SECONDARY:

@@ -1,0 +1,157 @@
+"""avg_loss.py, plot_logs.py and showgraph.py, on small files the tests write themselves."""
+import os
+
+import numpy
+import pytest
+
+import nn
+import plot_logs
+import showgraph
+from conftest import assert_fails, run
+
+
+def write_log(path, losses):
+    path.write_text(''.join('{}\n'.format(v) for v in losses))
+    return path
+
+
+# --- avg_loss.py -------------------------------------------------------------------------------
+
+def test_average_of_one_log_is_just_the_number(tmp_path):
+    log = write_log(tmp_path / 'log-1', [0.5, 1.5, 2.5, 0.25])
+    assert run('avg_loss.py', log, check=0).stdout == '1.187500\n'
+
+
+def test_average_of_several_logs_one_line_each(tmp_path):
+    rng = numpy.random.default_rng(0)
+    logs = [write_log(tmp_path / 'log-{}'.format(e), rng.uniform(0, 3, 1000)) for e in (1, 2)]
+    lines = run('avg_loss.py', *logs, check=0).stdout.splitlines()
+    for line, log in zip(lines, logs):
+        name, value = line.split()
+        assert name == str(log)
+        assert float(value) == pytest.approx(numpy.loadtxt(log).mean(), abs=1e-6)
+
+
+def test_average_reads_the_training_scripts_logs(tmp_path, small_data):
+    run('lin-train.py', '--init', tmp_path / 'p0', check=0)
+    with open(tmp_path / 'log-1', 'w') as log:
+        result = run('lin-train.py', tmp_path / 'p0', tmp_path / 'p1', '--data', small_data,
+                     stdout=log, check=0)
+    average = float(run('avg_loss.py', tmp_path / 'log-1', check=0).stdout)
+    assert 'average loss {:.4f}'.format(average) in result.stderr
+
+
+@pytest.mark.parametrize('content, words', [
+    ('0.5\n1.5\nnan-ish\n', ["line 3: 'nan-ish' is not a number"]),
+    ('0.5\n\n1.0\n', ["line 2: '' is not a number"]),
+    ('0.5\ninf\n', ['line 2: the loss is inf']),
+    ('', ['no losses in it']),
+])
+def test_a_bad_log_names_the_file_and_line(tmp_path, content, words):
+    log = tmp_path / 'log-7'
+    log.write_text(content)
+    good = write_log(tmp_path / 'log-1', [1.0])
+    result = run('avg_loss.py', good, log)
+    assert_fails(result, log, *words)
+    assert result.stdout == ''  # nothing printed when one of the logs is bad
+
+
+def test_missing_or_binary_log(tmp_path):
+    assert_fails(run('avg_loss.py', tmp_path / 'none'), tmp_path / 'none', 'No such file')
+    (tmp_path / 'bin').write_bytes(b'\xff\xfe\x00\x81')
+    assert_fails(run('avg_loss.py', tmp_path / 'bin'), 'not a text file')
+
+
+# --- plot_logs.py ------------------------------------------------------------------------------
+
+def test_epochs_come_from_the_names_in_any_order(tmp_path):
+    logs = [write_log(tmp_path / 'log-{}'.format(e), [e, e + 2]) for e in (10, 2, 1)]
+    assert plot_logs.loss_points(logs) == [(1, 2.0), (2, 3.0), (10, 11.0)]
+    errors = tmp_path / 'errors.txt'
+    errors.write_text('runs/lin-param-12 0.0790\nruns/lin-param-3 0.0850\n')
+    single = tmp_path / 'lin-error-7'
+    single.write_text('0.0801\n')
+    assert plot_logs.error_points([errors, single]) == [(3, 0.085), (7, 0.0801), (12, 0.079)]
+    unnumbered = write_log(tmp_path / 'first', [4.0])
+    assert plot_logs.loss_points([unnumbered, write_log(tmp_path / 'second', [5.0])]) == [(1, 4.0), (2, 5.0)]
+
+
+def test_plot_draws_both_panels_into_a_png(tmp_path):
+    lin = [write_log(tmp_path / 'lin-log-{}'.format(e), [1 / e, 2 / e]) for e in range(1, 6)]
+    mlp = [write_log(tmp_path / 'mlp-log-{}'.format(e), [0.5 / e]) for e in range(1, 3)]
+    errors = tmp_path / 'errors.txt'
+    errors.write_text(''.join('lin-param-{} {}\n'.format(e, 0.1 / e) for e in range(1, 6)))
+    out = tmp_path / 'fig.png'
+    run('plot_logs.py', out, '--loss', 'linear', *lin, '--loss', 'MLP', *mlp,
+        '--error', 'linear', errors, '--title', 'Figure', check=0)
+    import matplotlib.image
+    image = matplotlib.image.imread(out)
+    assert image.shape[:2] == (400, 1100)  # two panels side by side
+    run('plot_logs.py', tmp_path / 'one.png', '--loss', 'linear', *lin, check=0)
+    assert matplotlib.image.imread(tmp_path / 'one.png').shape[:2] == (400, 550)
+
+
+@pytest.mark.parametrize('args, words', [
+    ([], ['nothing to plot']),
+    (['--loss', 'linear'], ['--loss linear: give a label and at least one file']),
+    (['--error', 'x', 'EMPTY'], ['EMPTY', 'no error rates in it']),
+    (['--error', 'x', 'BAD'], ['BAD', "line 2: 'lin-param-2 zero' is not an error rate"]),
+    (['--error', 'x', 'BIG'], ['BIG', 'line 1', 'RATE from 0 to 1']),
+    (['--loss', 'x', 'MISSING'], ['MISSING', 'No such file']),
+])
+def test_bad_plot_input(tmp_path, args, words):
+    (tmp_path / 'EMPTY').write_text('')
+    (tmp_path / 'BAD').write_text('lin-param-1 0.1\nlin-param-2 zero\n')
+    (tmp_path / 'BIG').write_text('7.5\n')
+    args = [str(tmp_path / a) if a in ('EMPTY', 'BAD', 'BIG', 'MISSING') else a for a in args]
+    words = [str(tmp_path / w) if w in ('EMPTY', 'BAD', 'BIG', 'MISSING') else w for w in words]
+    assert_fails(run('plot_logs.py', tmp_path / 'fig.png', *args), *words)
+    assert not (tmp_path / 'fig.png').exists()
+
+
+def test_plot_into_a_missing_folder(tmp_path):
+    log = write_log(tmp_path / 'log-1', [1.0])
+    assert_fails(run('plot_logs.py', tmp_path / 'no' / 'fig.png', '--loss', 'a', log),
+                 'does not exist')
+
+
+# --- showgraph.py ------------------------------------------------------------------------------
+
+def small_graph():
+    g = nn.Graph()
+    w = g.var(numpy.zeros((4, 3)))
+    x = g.var(numpy.ones(4), requires_grad=False)
+    loss = g.cross_entropy(g.mul(x, w), g.var(nn.one_hot(1, 3), requires_grad=False))
+    nn.forward(g)
+    return g, {w: 'w', x: 'x', loss: 'loss'}
+
+
+def test_listing_shows_id_type_children_and_shape():
+    g, names = small_graph()
+    lines = showgraph.listing(g, names).splitlines()
+    assert lines[0].split() == ['id', 'type', 'children', 'value', 'gradient']
+    assert lines[1].split() == ['0', 'var', 'w', '-', '4x3', 'yes']
+    assert lines[2].split() == ['1', 'var', 'x', '-', '4', 'not', 'needed']
+    assert lines[3].split() == ['2', 'mul', '1', '0', '3', 'yes']
+    assert lines[6].split() == ['5', 'cross-entropy', 'loss', '4', '3', 'scalar', 'yes']
+
+
+def test_dot_has_a_node_per_node_and_an_edge_per_child():
+    g, names = small_graph()
+    dot = showgraph.to_dot(g, names)
+    assert dot.startswith('digraph {') and dot.rstrip().endswith('}')
+    assert dot.count('[label=') == len(g.nodes)
+    assert dot.count('->') == sum(len(n.children) for n in g.nodes)
+    assert 'n1 -> n2;' in dot and 'n0 -> n2;' in dot and '"2: mul\\n3"' in dot
+    assert 'n3 [label="3: var\\n3", style=dashed];' in dot  # needs no gradient
+
+
+def test_showgraph_command(tmp_path):
+    out = run('showgraph.py', 'linear', check=0).stdout
+    assert [line.split()[1] for line in out.splitlines()[1:]] == [
+        'var', 'var', 'var', 'var', 'mul', 'add', 'logsoftmax', 'cross-entropy']
+    assert '784x10' in out
+    dot = run('showgraph.py', 'mlp', '--dot', check=0).stdout
+    assert dot.count('[label=') == 13
+    run('showgraph.py', 'mlp', '--png', tmp_path / 'mlp.png', check=0)
+    assert (tmp_path / 'mlp.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
