@@ -12,6 +12,10 @@ PYTHON ?= python3
 RUNS ?= runs
 LIN_EPOCHS ?= 20
 MLP_EPOCHS ?= 5
+HIDDEN ?= 300
+LIMIT ?=
+# for a quick look: make RUNS=quick LIN_EPOCHS=3 MLP_EPOCHS=2 LIMIT=2000 HIDDEN=30
+LIMIT_OPTION := $(if $(LIMIT),--limit $(LIMIT))
 
 all:
 
@@ -21,7 +25,7 @@ all:
 define epoch
 $(RUNS)/$(1)-log-$(4): $(if $(filter 1,$(4)),$(RUNS)/$(1)-param-0,$(RUNS)/$(1)-log-$(shell expr $(4) - 1))
 	@echo '== $(1): epoch $(4) of $(5)' >&2
-	$(PYTHON) $(strip $(2) $(3)) $(RUNS)/$(1)-param-$(shell expr $(4) - 1) $(RUNS)/$(1)-param-$(4) > $$@.partial
+	$(PYTHON) $(strip $(2) $(3) $(LIMIT_OPTION)) $(RUNS)/$(1)-param-$(shell expr $(4) - 1) $(RUNS)/$(1)-param-$(4) > $$@.partial
 	mv $$@.partial $$@
 
 endef
@@ -40,7 +44,7 @@ $(1)-errors := $(foreach e,$(shell seq 1 $(4)),$(RUNS)/$(1)-error-$(e))
 endef
 
 $(eval $(call chain,lin,lin-train.py,lin-test.py,$(LIN_EPOCHS)))
-$(eval $(call chain,mlp,mlp-train.py,mlp-test.py,$(MLP_EPOCHS)))
+$(eval $(call chain,mlp,mlp-train.py,mlp-test.py,$(MLP_EPOCHS),,--hidden $(HIDDEN)))
 $(eval $(call chain,lin-dev,lin-train.py,lin-test.py,$(LIN_EPOCHS),--dev))
 $(eval $(call chain,lin-b32,lin-train.py,lin-test.py,$(LIN_EPOCHS),--batch-size 32 --lr 0.32))
 
@@ -60,7 +64,7 @@ $(RUNS)/figure-1-linear.png: $(lin-logs) $(lin-errors)
 	    --loss linear $(lin-logs) --error linear $(lin-errors)
 
 $(RUNS)/figure-2-mlp.png: $(lin-logs) $(lin-errors) $(mlp-logs) $(mlp-errors)
-	$(PYTHON) plot_logs.py $@ --title 'MLP (300 logistic units) and linear classifier' \
+	$(PYTHON) plot_logs.py $@ --title 'MLP ($(HIDDEN) logistic units) and linear classifier' \
 	    --loss linear $(lin-logs) --loss MLP $(mlp-logs) \
 	    --error linear $(lin-errors) --error MLP $(mlp-errors)
 
@@ -87,4 +91,3 @@ clean:
 
 .PHONY: all clean
 .DELETE_ON_ERROR:
-.SECONDARY:

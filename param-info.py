@@ -2,7 +2,7 @@
 """How a parameter file was made: ./param-info.py lin-param-3 [more files]
 
 Prints each file's record (model, shapes, epoch, options, checksums of its input file and of
-the training data) as JSON.
+the training data) as JSON, one field per line.
 """
 import json
 import sys
@@ -14,8 +14,10 @@ def main():
     parser = common.Parser(usage='%(prog)s PARAM [PARAM ...]', description=__doc__.split('\n\n')[1])
     parser.add_argument('params', nargs='+', metavar='PARAM')
     for path in parser.parse_args().params:
-        record = common.read_params(path)[1]
-        print(json.dumps(dict(file=path, **record), indent=2, sort_keys=True))
+        record = dict(file=path, **common.read_params(path)[1])
+        fields = ['  {}: {}'.format(json.dumps(k), json.dumps(record[k], sort_keys=True))
+                  for k in sorted(record)]
+        print('{\n' + ',\n'.join(fields) + '\n}')
 
 
 if __name__ == '__main__':

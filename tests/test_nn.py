@@ -301,3 +301,13 @@ def test_per_sample_sgd_through_the_graph_lowers_the_loss():
             p.value -= 0.05 * p.grad
     after = average_loss()
     assert before == pytest.approx(numpy.log(3)) and after < 0.25 * before
+
+
+def test_self_check_command_passes_and_reports_a_type_with_no_case(monkeypatch, capsys):
+    monkeypatch.setattr('sys.argv', ['gradcheck.py'])
+    assert gradcheck.main() == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1].startswith('30 checks, worst error') and '0 over 1e-06' in out
+    monkeypatch.setattr(gradcheck, 'node_types', lambda: ['var', 'add', 'softplus'])
+    assert gradcheck.main() == 1
+    assert "node type 'softplus' has no case in gradcheck.cases: add one" in capsys.readouterr().out

@@ -345,3 +345,30 @@ def test_every_file_records_how_it_was_made(trained, small_data):
     init = json.loads(run('param-info.py', trained / 'mlp-param-0', check=0).stdout)
     assert init['epoch'] == 0 and init['options'] == {'seed': 0} and init['hidden'] == 16
     assert_fails(run('param-info.py', trained / 'nothing'), 'no such file')
+
+
+# --- Progress ----------------------------------------------------------------------------------
+
+def test_progress_shows_on_a_terminal_and_not_in_a_log(tmp_path, lin0):
+    import pty
+    terminal, stderr_side = pty.openpty()
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'lin-train.py'), lin0,
+                             tmp_path / 'p1', '--limit', '3000'],
+                            stdout=subprocess.DEVNULL, stderr=stderr_side)
+    os.close(stderr_side)
+    shown = b''
+    while True:
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:  # the terminal closes when the script ends
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.wait() == 0
+    text = shown.decode()
+    for done in ('1,000', '2,000', '3,000'):
+        assert '\r{}/3,000 samples, '.format(done) in text
+    assert '/s, ' in text and ' s left' in text
+    quiet = run('lin-train.py', lin0, tmp_path / 'p2', '--limit', 3000, check=0)
+    assert quiet.stderr.count('\n') == 1 and '\r' not in quiet.stderr  # only the summary line
