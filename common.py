@@ -121,6 +121,11 @@ def sha256(path):
 def read_params(path):
     """(params, record) from a parameter file of any model; Failure if it is not one."""
     try:
+        with open(path, 'rb') as f:
+            start = f.read(4)
+        if start != b'PK\x03\x04':  # every .npz is a zip file, and starts so
+            raise Failure('{}: not a parameter file ({})'.format(
+                path, 'empty' if not start else 'not an .npz archive'))
         with numpy.load(path, allow_pickle=False) as z:
             arrays = {name: z[name] for name in z.files}
     except FileNotFoundError:
@@ -129,7 +134,9 @@ def read_params(path):
         raise Failure('{}: is a folder, not a parameter file'.format(path)) from None
     except PermissionError:
         raise Failure('{}: permission denied'.format(path)) from None
-    except Exception as e:  # numpy.load fails in many ways on a file that is not an .npz
+    except Failure:
+        raise
+    except Exception as e:  # numpy.load fails in many ways on a damaged .npz
         raise Failure('{}: not a parameter file ({})'.format(
             path, str(e) or type(e).__name__)) from None
     try:
@@ -202,7 +209,10 @@ def output_file(path, input_path=None):
             os.fsync(f.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
-    except OSError as e:
+    except BrokenPipeError:  # stdout, not this file: run() reports it
+        os.unlink(temporary)
+        raise
+    except OSError as e:  # a full disk, say
         os.unlink(temporary)
         raise Failure('{}: cannot write: {}'.format(path, e.strerror)) from None
     except BaseException:

@@ -174,9 +174,10 @@ def truncated(path, source):
 
 @pytest.mark.parametrize('make, words', [
     (None, ['no such file']),
-    (lambda p, src: p.write_bytes(b''), ['not a parameter file']),
-    (truncated, ['not a parameter file']),
-    (lambda p, src: random_bytes(p), ['not a parameter file']),
+    (lambda p, src: p.write_bytes(b''), ['not a parameter file (empty)']),
+    (truncated, ['not a parameter file (File is not a zip file)']),
+    (lambda p, src: random_bytes(p), ['not a parameter file (not an .npz archive)']),
+    (lambda p, src: p.write_bytes(src.read_bytes()[:-30]), ['not a parameter file']),
     (lambda p, src: numpy.savez(open(p, 'wb'), w=numpy.zeros(3)), ['no record']),
 ])
 def test_a_bad_parameter_file(tmp_path, lin0, make, words):
@@ -281,6 +282,28 @@ def test_parameters_that_overflow_after_the_last_loss_are_not_written(tmp_path, 
 
 
 # --- Nothing lost ------------------------------------------------------------------------------
+
+def test_a_full_disk_leaves_no_file_and_says_so(tmp_path, lin0, small_data, monkeypatch):
+    def full(fd):
+        raise OSError(28, 'No space left on device')
+    monkeypatch.setattr(os, 'fsync', full)
+    with pytest.raises(common.Failure, match='out: cannot write: No space left on device'):
+        common.train(models.LINEAR, [str(lin0), str(tmp_path / 'out'), '--data', str(small_data),
+                                     '--limit', '10'])
+    assert sorted(os.listdir(tmp_path)) == ['lin-param-0']
+
+
+def test_a_closed_stdout_is_one_line_and_no_file(tmp_path, lin0):
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'lin-train.py'), lin0,
+                             tmp_path / 'out', '--limit', '5000'],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.readline()
+    proc.stdout.close()  # as `| head -1` does
+    err = proc.stderr.read()
+    assert proc.wait() == 2
+    assert err.splitlines() == ['lin-train.py: error: standard output was closed']
+    assert sorted(os.listdir(tmp_path)) == ['lin-param-0']
+
 
 def start_epoch(lin0, out, log):
     """A full linear epoch in the background, once it has printed some losses."""
