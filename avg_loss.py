@@ -11,20 +11,13 @@ import common
 def average(path):
     """The mean of a log's losses, one number per line; Failure naming the file and line if not."""
     losses = []
-    try:
-        with open(path) as f:
-            for number, line in enumerate(f, 1):
-                try:
-                    losses.append(float(line))
-                except ValueError:
-                    raise common.Failure('{}: line {}: {!r} is not a number'.format(
-                        path, number, line.rstrip('\n'))) from None
-                if not math.isfinite(losses[-1]):
-                    raise common.Failure('{}: line {}: the loss is {}'.format(path, number, line.strip()))
-    except OSError as e:
-        raise common.Failure('{}: {}'.format(path, e.strerror)) from None
-    except UnicodeDecodeError:
-        raise common.Failure('{}: not a text file'.format(path)) from None
+    for number, line in enumerate(common.read_lines(path), 1):
+        try:
+            losses.append(float(line))
+        except ValueError:
+            raise common.Failure('{}: line {}: {!r} is not a number'.format(path, number, line)) from None
+        if not math.isfinite(losses[-1]):
+            raise common.Failure('{}: line {}: the loss is {}'.format(path, number, line.strip()))
     if not losses:
         raise common.Failure('{}: no losses in it'.format(path))
     return math.fsum(losses) / len(losses)

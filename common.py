@@ -111,6 +111,17 @@ def test_parser(model, prog):
     return p
 
 
+def read_lines(path):
+    """The lines of a text file (a log, a list of error rates); Failure if it cannot be read."""
+    try:
+        with open(path) as f:
+            return f.read().splitlines()
+    except OSError as e:
+        raise Failure('{}: {}'.format(path, e.strerror)) from None
+    except UnicodeDecodeError:
+        raise Failure('{}: not a text file'.format(path)) from None
+
+
 # --- Parameter files ---------------------------------------------------------------------------
 
 def sha256(path):

@@ -37,13 +37,7 @@ def error_points(files):
     """[(epoch, error rate)] from files of lines 'RATE' or 'PARAM_FILE RATE'."""
     points = []
     for path in files:
-        try:
-            with open(path) as f:
-                lines = f.read().splitlines()
-        except OSError as e:
-            raise common.Failure('{}: {}'.format(path, e.strerror)) from None
-        except UnicodeDecodeError:
-            raise common.Failure('{}: not a text file'.format(path)) from None
+        lines = common.read_lines(path)
         if not lines:
             raise common.Failure('{}: no error rates in it'.format(path))
         for number, line in enumerate(lines, 1):
