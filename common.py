@@ -69,11 +69,13 @@ def number(kind, low):
 
 
 def data_option(parser):
+    """--data DIR, for every script that reads MNIST."""
     parser.add_argument('--data', metavar='DIR', help='folder of the MNIST files '
                         '(default: $MNIST_DIR, else data/ beside the scripts)')
 
 
 def train_parser(model, prog):
+    """The options of lin-train.py and mlp-train.py."""
     p = Parser(prog=prog, usage='{0} [options] PARAM_IN PARAM_OUT > LOG\n'
                '       {0} --init PARAM_OUT'.format(prog),
                description='One epoch of per-sample SGD on the {} model: every training image '
@@ -100,6 +102,7 @@ def train_parser(model, prog):
 
 
 def test_parser(model, prog):
+    """The options of lin-test.py and mlp-test.py."""
     p = Parser(prog=prog, usage='{} [options] PARAM [PARAM ...]'.format(prog),
                description='The error rate (fraction misclassified) of the {} model on the 10,000 '
                'test images. With several files, one line each: the file and its error rate.'
@@ -110,6 +113,8 @@ def test_parser(model, prog):
     data_option(p)
     return p
 
+
+# --- Files -------------------------------------------------------------------------------------
 
 def read_lines(path):
     """The lines of a text file (a log, a list of error rates); Failure if it cannot be read."""
@@ -122,9 +127,8 @@ def read_lines(path):
         raise Failure('{}: not a text file'.format(path)) from None
 
 
-# --- Parameter files ---------------------------------------------------------------------------
-
 def sha256(path):
+    """The SHA-256 of a file's bytes, to record which file a run started from."""
     with open(path, 'rb') as f:
         return hashlib.sha256(f.read()).hexdigest()
 
@@ -152,7 +156,7 @@ def read_params(path):
             path, str(e) or type(e).__name__)) from None
     try:
         record = json.loads(str(arrays.pop('record')))
-        record['model']
+        record['model'], int(record['epoch'])
     except (KeyError, ValueError, TypeError):
         raise Failure('{}: not a parameter file of these scripts (no record)'.format(path)) from None
     return arrays, record
@@ -177,6 +181,7 @@ def load_params(path, model):
 
 
 def describe(shapes):
+    """'b 10, w 784x10': parameter shapes for a message."""
     return ', '.join('{} {}'.format(name, 'x'.join(map(str, s))) for name, s in sorted(shapes.items()))
 
 

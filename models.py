@@ -10,6 +10,7 @@ Model = collections.namedtuple('Model', 'name lr shapes init score')
 
 
 def linear_shapes(hidden):
+    """{name: shape} of the linear classifier's parameters (it has no hidden layer)."""
     return {'w': (784, 10), 'b': (10,)}
 
 
@@ -24,6 +25,7 @@ def linear_score(g, p, x):
 
 
 def mlp_shapes(hidden):
+    """{name: shape} of the MLP's parameters, with `hidden` hidden units."""
     return {'w1': (784, hidden), 'b1': (hidden,), 'w2': (hidden, 10), 'b2': (10,)}
 
 

@@ -179,6 +179,8 @@ def truncated(path, source):
     (lambda p, src: random_bytes(p), ['not a parameter file (not an .npz archive)']),
     (lambda p, src: p.write_bytes(src.read_bytes()[:-30]), ['not a parameter file']),
     (lambda p, src: numpy.savez(open(p, 'wb'), w=numpy.zeros(3)), ['no record']),
+    (lambda p, src: numpy.savez(open(p, 'wb'), w=numpy.zeros(3), record='{"model": "linear"}'),
+     ['no record']),
 ])
 def test_a_bad_parameter_file(tmp_path, lin0, make, words):
     bad = tmp_path / 'bad-param'
