@@ -33,16 +33,19 @@ def run(main):
     prog = os.path.basename(sys.argv[0])
     try:
         main()
+        return
     except (Failure, mnist.DataError) as e:
-        print('{}: error: {}'.format(prog, e), file=sys.stderr)
-        sys.exit(2)
+        message, status = 'error: {}'.format(e), 2
     except KeyboardInterrupt:
-        print('{}: interrupted; no output file written'.format(prog), file=sys.stderr)
-        sys.exit(130)
+        message, status = 'interrupted; no output file written', 130
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush
-        print('{}: error: standard output was closed'.format(prog), file=sys.stderr)
-        sys.exit(2)
+        message, status = 'error: standard output was closed', 2
+    try:
+        sys.stdout.flush()  # what was printed before the error is kept
+    except OSError:  # but a closed or full stdout must not add a traceback at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    print('{}: {}'.format(prog, message), file=sys.stderr)
+    sys.exit(status)
 
 
 # --- Options -----------------------------------------------------------------------------------
@@ -346,10 +349,21 @@ def sgd_epoch(model, params, images, labels, order, lr, batch_size=1, out=None):
             bad = int(numpy.flatnonzero(~numpy.isfinite(done))[0])
             raise Failure('the loss became {} at sample {:,} of the epoch; try a smaller --lr '
                           '(no parameter file written)'.format(done[bad], start + bad + 1))
-        out.write(''.join('{:.6g}\n'.format(v) for v in done))
+        write_losses(out, done)
         progress.update(start + len(rows))
     progress.done()
     return losses
+
+
+def write_losses(out, losses):
+    """Print the losses one per line, flushed, so that a log is complete to its last block."""
+    try:
+        out.write(''.join('{:.6g}\n'.format(v) for v in losses))
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:  # a full disk under the log, say
+        raise Failure('cannot write the losses to standard output: {}'.format(e.strerror)) from None
 
 
 class Progress:

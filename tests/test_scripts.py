@@ -295,6 +295,13 @@ def test_a_full_disk_leaves_no_file_and_says_so(tmp_path, lin0, small_data, monk
     assert sorted(os.listdir(tmp_path)) == ['lin-param-0']
 
 
+def test_a_full_disk_under_the_log_says_so(tmp_path, lin0, small_data):
+    with open('/dev/full', 'w') as full:
+        result = run('lin-train.py', lin0, tmp_path / 'out', '--data', small_data, stdout=full)
+    assert_fails(result, 'cannot write the losses to standard output: No space left on device')
+    assert sorted(os.listdir(tmp_path)) == ['lin-param-0']
+
+
 def test_a_closed_stdout_is_one_line_and_no_file(tmp_path, lin0):
     proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'lin-train.py'), lin0,
                              tmp_path / 'out', '--limit', '5000'],
