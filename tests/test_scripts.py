@@ -14,6 +14,7 @@ import pytest
 import common
 import mnist
 import models
+import nn
 from conftest import ROOT, assert_fails, run
 
 
@@ -139,12 +140,12 @@ def test_batch_steps_follow_the_mean_gradient(small_data):
     images, labels = mnist.load('train', str(small_data))
     start = models.mlp_init(models.mlp_shapes(5), numpy.random.default_rng(0))
     order = numpy.arange(8)
-    one, batch = dict((k, v.copy()) for k, v in start.items()), dict((k, v.copy()) for k, v in start.items())
-    common.sgd_epoch(models.MLP, batch, images, labels, order, 0.5, batch_size=8, out=open(os.devnull, 'w'))
+    batch = {k: v.copy() for k, v in start.items()}
+    with open(os.devnull, 'w') as devnull:
+        common.sgd_epoch(models.MLP, batch, images, labels, order, 0.5, batch_size=8, out=devnull)
     # by hand: the mean of the eight per-sample gradients at the start
     grads = {k: 0 for k in start}
     for i in order:
-        import nn
         g = nn.Graph()
         p = {k: g.var(v.copy()) for k, v in start.items()}
         g.cross_entropy(models.mlp_score(g, p, g.var(images[i])), g.var(nn.one_hot(labels[i], 10)))
