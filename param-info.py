@@ -5,7 +5,6 @@ Prints each file's record (model, shapes, epoch, options, checksums of its input
 the training data) as JSON, one field per line.
 """
 import json
-import sys
 
 import common
 

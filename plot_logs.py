@@ -10,6 +10,7 @@ the rate or the parameter file and its rate, on the right. Repeat an option to o
 An epoch is the number that ends the name of the log or parameter file (log-7, lin-param-7),
 else its place in the list.
 """
+import argparse
 import os
 import re
 
@@ -80,8 +81,8 @@ def plot(out, losses, errors, title=None, error_axis='test error rate'):
 
 def main():
     parser = common.Parser(usage='%(prog)s OUT.png [--loss LABEL LOG ...] [--error LABEL FILE ...]',
-                           description=__doc__.split('\n\n', 1)[1])
-    parser.formatter_class = __import__('argparse').RawDescriptionHelpFormatter
+                           description=__doc__.split('\n\n', 1)[1],
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('out', metavar='OUT.png', help='the figure to write')
     parser.add_argument('--loss', nargs='+', action='append', default=[], metavar=('LABEL', 'LOG'),
                         help='a series of training logs, one per epoch')

@@ -9,7 +9,6 @@ In your own code, after nn.forward(g) (so that values have shapes):
 
     print(showgraph.listing(g, {w: 'w', b: 'b'}))
 """
-import argparse
 import sys
 
 import numpy

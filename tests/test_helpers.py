@@ -1,5 +1,4 @@
 """avg_loss.py, plot_logs.py and showgraph.py, on small files the tests write themselves."""
-import os
 
 import numpy
 import pytest
