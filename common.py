@@ -252,11 +252,13 @@ def train(model, argv=None):
     if not args.param_out:
         raise Failure('give PARAM_IN and PARAM_OUT, or --init PARAM_OUT (see --help)')
     params, record = load_params(args.param_in, model)
+    source = dict(file=args.param_in, sha256=sha256(args.param_in))  # as read, not as after the epoch
     if args.dev and not record.get('dev_held_out'):
         raise Failure('{}: was trained on the dev images; --dev needs a chain trained with --dev '
                       'from the start'.format(args.param_in))
     with output_file(args.param_out, args.param_in) as f:
         images, labels = mnist.load('train', args.data)
+        data = dict(train_sha256=mnist.checksum('train', args.data))
         if args.dev:
             images, labels = split_dev(images, labels, args.data)[0]
         epoch = record['epoch'] + 1
@@ -276,9 +278,7 @@ def train(model, argv=None):
             epoch=epoch, made_by=prog, samples=len(order), average_loss=average,
             options=dict(lr=args.lr, seed=args.seed, limit=args.limit,
                          batch_size=args.batch_size, dev=args.dev),
-            input=dict(file=args.param_in, sha256=sha256(args.param_in)),
-            data=dict(train_sha256=mnist.checksum('train', args.data)),
-            dev_held_out=args.dev))
+            input=source, data=data, dev_held_out=args.dev))
     print('{}: epoch {}: {:,} samples, average loss {:.4f}, {:.1f} s -> {}'.format(
         prog, epoch, len(order), average, time.time() - start, args.param_out), file=sys.stderr)
 
