@@ -5,26 +5,26 @@ With one log, prints just the number; with several, one line each: the log and i
 """
 import math
 
-import common
+from plumbing import errors, logs, options
 
 
 def average(path):
     """The mean of a log's losses, one number per line; Failure naming the file and line if not."""
     losses = []
-    for number, line in enumerate(common.read_lines(path), 1):
+    for number, line in enumerate(logs.read_lines(path), 1):
         try:
             losses.append(float(line))
         except ValueError:
-            raise common.Failure('{}: line {}: {!r} is not a number'.format(path, number, line)) from None
+            raise errors.Failure('{}: line {}: {!r} is not a number'.format(path, number, line)) from None
         if not math.isfinite(losses[-1]):
-            raise common.Failure('{}: line {}: the loss is {}'.format(path, number, line.strip()))
+            raise errors.Failure('{}: line {}: the loss is {}'.format(path, number, line.strip()))
     if not losses:
-        raise common.Failure('{}: no losses in it'.format(path))
+        raise errors.Failure('{}: no losses in it'.format(path))
     return math.fsum(losses) / len(losses)
 
 
 def main():
-    parser = common.Parser(usage='%(prog)s LOG [LOG ...]', description=__doc__.split('\n\n')[1])
+    parser = options.Parser(usage='%(prog)s LOG [LOG ...]', description=__doc__.split('\n\n')[1])
     parser.add_argument('logs', nargs='+', metavar='LOG', help='logs written by the train scripts')
     logs = parser.parse_args().logs
     averages = [average(path) for path in logs]  # all checked before anything is printed
@@ -33,4 +33,5 @@ def main():
 
 
 if __name__ == '__main__':
-    common.run(main)
+    errors.in_one_line()
+    main()

@@ -1,10 +1,42 @@
 #!/usr/bin/env python3
-"""One epoch of SGD for the MLP (logistic(x w1 + b1) w2 + b2): ./mlp-train.py mlp-param-0 mlp-param-1 > log-1
+"""One epoch of SGD for the MLP:  ./mlp-train.py mlp-param-0 mlp-param-1 > log-1
 
-The model is models.MLP; SGD, the loop over the samples, is common.sgd_epoch.
+Reads the parameters w1, b1, w2 and b2 from mlp-param-0, takes one SGD step per training image
+(every image once, in a shuffled order), prints each image's loss, one per line, and writes the
+new parameters to mlp-param-1. `./mlp-train.py --init mlp-param-0` writes the first parameters:
+random matrices, 300 hidden units (--hidden). `./mlp-train.py --help` lists the options.
 """
-import common
-import models
+import numpy
 
-if __name__ == '__main__':
-    common.run(lambda: common.train(models.MLP))
+import nn
+from plumbing import dataset, errors, logs, options, paramfile
+
+errors.in_one_line()                     # a bad file or option: one line on stderr, exit 2
+args = options.train('mlp', lr=0.1)      # PARAM_IN PARAM_OUT, --lr, --seed, ...
+params, record = paramfile.start(args)   # PARAM_IN's parameters (--init writes random ones)
+param_w1, param_b1, param_w2, param_b2 = params['w1'], params['b1'], params['w2'], params['b2']
+lr = args.lr
+log = logs.LossLog()                     # the losses, on stdout
+
+for img, label in dataset.shuffled(args, record):
+    g = nn.Graph()
+    w1 = g.var(param_w1)
+    b1 = g.var(param_b1)
+    w2 = g.var(param_w2)
+    b2 = g.var(param_b2)
+    x = g.var(img, requires_grad=False)  # data, not parameters: nobody needs dL/dx or dL/dy
+    y = g.var(nn.one_hot(label, 10), requires_grad=False)
+    score = g.add(g.mul(g.logistic(g.add(g.mul(x, w1), b1)), w2), b2)
+    loss = g.cross_entropy(score, y)
+
+    nn.forward(g)
+    nn.backward(g)  # w1.grad = dL/dw1, ... b2.grad = dL/db2
+    # SGD: a small step against the gradient; for a batch, along the mean over its rows
+    step = lr / numpy.size(label)
+    w1.value -= step * w1.grad  # w1.value is param_w1: the step changes it in place
+    b1.value -= step * b1.grad
+    w2.value -= step * w2.grad
+    b2.value -= step * b2.grad
+    log.write(loss.value)
+
+paramfile.finish(args, params, record, log)  # PARAM_OUT, written whole or not at all

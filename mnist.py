@@ -105,10 +105,10 @@ def load(which, data=None):
     return Images(pixels.reshape(len(pixels), 784)), labels.astype(numpy.intp)
 
 
-def checksum(which, data=None):
-    """SHA-256 of the image and label files of `which`, as stored, to record what was used."""
-    h = hashlib.sha256()
+def checksums(which, data=None):
+    """{file name: SHA-256} of the image and label files of `which`, as `sha256sum` prints it."""
+    found = {}
     for path in paths(which, data):
         with open(path, 'rb') as f:
-            h.update(hashlib.sha256(f.read()).digest())
-    return h.hexdigest()
+            found[os.path.basename(path)] = hashlib.file_digest(f, 'sha256').hexdigest()
+    return found

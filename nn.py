@@ -18,6 +18,10 @@ ones a student reaches for next. To add a type, add all three, and a case to gra
 """
 import numpy
 
+import allocator
+
+allocator.keep_freed_memory()  # big arrays freed each step are reused, not paged in anew
+
 
 class ComputeNode:
     """One computation: its `type`, an `id` for debugging, and the `children` it reads.
@@ -248,7 +252,13 @@ def transpose_mul(x, g):
 
 
 def one_hot(label, n):
-    """A vector of n zeros with a one at index `label`: the gold distribution of a class."""
-    v = numpy.zeros(n)
-    v[label] = 1.0
+    """A vector of n zeros with a one at index `label`: the gold distribution of a class.
+
+    For an array of B labels (a batch), B such vectors: a B x n matrix.
+    """
+    v = numpy.zeros(numpy.shape(label) + (n,))
+    if v.ndim == 1:
+        v[label] = 1.0
+    else:
+        numpy.put_along_axis(v, numpy.expand_dims(label, -1), 1.0, axis=-1)
     return v

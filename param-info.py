@@ -6,18 +6,19 @@ the training data) as JSON, one field per line.
 """
 import json
 
-import common
+from plumbing import errors, options, paramfile
 
 
 def main():
-    parser = common.Parser(usage='%(prog)s PARAM [PARAM ...]', description=__doc__.split('\n\n')[1])
+    parser = options.Parser(usage='%(prog)s PARAM [PARAM ...]', description=__doc__.split('\n\n')[1])
     parser.add_argument('params', nargs='+', metavar='PARAM')
     for path in parser.parse_args().params:
-        record = dict(file=path, **common.read_params(path)[1])
+        record = dict(file=path, **paramfile.read(path)[1])
         fields = ['  {}: {}'.format(json.dumps(k), json.dumps(record[k], sort_keys=True))
                   for k in sorted(record)]
         print('{\n' + ',\n'.join(fields) + '\n}')
 
 
 if __name__ == '__main__':
-    common.run(main)
+    errors.in_one_line()
+    main()

@@ -20,7 +20,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
 import avg_loss  # noqa: E402
-import common  # noqa: E402
+from plumbing import atomic  # noqa: E402
+from plumbing import errors  # noqa: E402
+from plumbing import logs  # noqa: E402
+from plumbing import options  # noqa: E402
 
 
 def epoch_of(name, place):
@@ -38,9 +41,9 @@ def error_points(files):
     """[(epoch, error rate)] from files of lines 'RATE' or 'PARAM_FILE RATE'."""
     points = []
     for path in files:
-        lines = common.read_lines(path)
+        lines = logs.read_lines(path)
         if not lines:
-            raise common.Failure('{}: no error rates in it'.format(path))
+            raise errors.Failure('{}: no error rates in it'.format(path))
         for number, line in enumerate(lines, 1):
             fields = line.split()
             try:
@@ -48,7 +51,7 @@ def error_points(files):
                 if len(fields) > 2 or not 0 <= rate <= 1:
                     raise ValueError
             except (ValueError, IndexError):
-                raise common.Failure('{}: line {}: {!r} is not an error rate (RATE or PARAM_FILE '
+                raise errors.Failure('{}: line {}: {!r} is not an error rate (RATE or PARAM_FILE '
                                      'RATE, RATE from 0 to 1)'.format(path, number, line)) from None
             name = fields[0] if len(fields) == 2 else path
             points.append((epoch_of(name, len(points) + 1), rate))
@@ -74,13 +77,13 @@ def plot(out, losses, errors, title=None, error_axis='test error rate'):
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    with common.output_file(out) as f:
+    with atomic.output_file(out) as f:
         fig.savefig(f, format='png', dpi=100, metadata={'Software': None})
     plt.close(fig)
 
 
 def main():
-    parser = common.Parser(usage='%(prog)s OUT.png [--loss LABEL LOG ...] [--error LABEL FILE ...]',
+    parser = options.Parser(usage='%(prog)s OUT.png [--loss LABEL LOG ...] [--error LABEL FILE ...]',
                            description=__doc__.split('\n\n', 1)[1],
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('out', metavar='OUT.png', help='the figure to write')
@@ -104,4 +107,5 @@ def main():
 
 
 if __name__ == '__main__':
-    common.run(main)
+    errors.in_one_line()
+    main()

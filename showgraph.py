@@ -13,8 +13,7 @@ import sys
 
 import numpy
 
-import common
-import models
+from plumbing import atomic, errors, options, paramfile
 import nn
 
 
@@ -106,7 +105,7 @@ def draw(graph, out, names=None, title=None):
     ax.axis('off')
     if title:
         ax.set_title(title)
-    with common.output_file(out) as f:
+    with atomic.output_file(out) as f:
         fig.savefig(f, format='png', dpi=100, bbox_inches='tight', metadata={'Software': None})
     plt.close(fig)
 
@@ -115,13 +114,16 @@ def example(model):
     """The graph that lin-train.py or mlp-train.py builds, run forward on one image; names too."""
     import mnist
     images, labels = mnist.load('test')
-    hidden = 300 if model is models.MLP else None
-    params = model.init(model.shapes(hidden), numpy.random.default_rng(0))
+    params = paramfile.initial(model, 300, numpy.random.default_rng(0))
     g = nn.Graph()
     p = {name: g.var(value) for name, value in params.items()}
     x = g.var(images[0], requires_grad=False)
     y = g.var(nn.one_hot(labels[0], 10), requires_grad=False)
-    g.cross_entropy(model.score(g, p, x), y)
+    if model == 'linear':
+        score = g.add(g.mul(x, p['w']), p['b'])
+    else:
+        score = g.add(g.mul(g.logistic(g.add(g.mul(x, p['w1']), p['b1'])), p['w2']), p['b2'])
+    g.cross_entropy(score, y)
     nn.forward(g)
     names = {v: k for k, v in p.items()}
     names.update({x: 'x', y: 'y', g.nodes[-1]: 'loss'})
@@ -129,20 +131,20 @@ def example(model):
 
 
 def main():
-    parser = common.Parser(usage='%(prog)s {linear,mlp} [--dot | --png FILE]',
+    parser = options.Parser(usage='%(prog)s {linear,mlp} [--dot | --png FILE]',
                            description='Show the graph that the train scripts build for a model.')
     parser.add_argument('model', choices=['linear', 'mlp'])
     parser.add_argument('--dot', action='store_true', help='print Graphviz DOT instead')
     parser.add_argument('--png', metavar='FILE', help='draw the graph into FILE with matplotlib')
     args = parser.parse_args()
-    model = models.LINEAR if args.model == 'linear' else models.MLP
-    g, names = example(model)
+    g, names = example(args.model)
     if args.png:
-        draw(g, args.png, names, 'The {} graph'.format('linear classifier' if model is models.LINEAR
-                                                      else 'MLP'))
+        draw(g, args.png, names, 'The {} graph'.format(
+            'linear classifier' if args.model == 'linear' else 'MLP'))
     else:
         sys.stdout.write(to_dot(g, names) if args.dot else listing(g, names) + '\n')
 
 
 if __name__ == '__main__':
-    common.run(main)
+    errors.in_one_line()
+    main()

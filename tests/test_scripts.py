@@ -11,10 +11,9 @@ import time
 import numpy
 import pytest
 
-import common
 import mnist
-import models
 import nn
+from plumbing import errors, logs, paramfile
 from conftest import ROOT, assert_fails, run
 
 
@@ -60,10 +59,10 @@ def test_scripts_are_executable_with_a_shebang():
 
 
 def test_init_writes_exactly_the_path_given(trained):
-    params, record = common.load_params(trained / 'lin-param-0', models.LINEAR)
+    params, record = paramfile.load(trained / 'lin-param-0', 'linear')
     assert not os.path.exists(str(trained / 'lin-param-0') + '.npz')
     assert record['epoch'] == 0 and not params['w'].any()
-    params, record = common.load_params(trained / 'mlp-param-0', models.MLP)
+    params, record = paramfile.load(trained / 'mlp-param-0', 'mlp')
     assert params['w1'].shape == (784, 16) and record['hidden'] == 16
 
 
@@ -73,19 +72,19 @@ def test_an_epoch_logs_one_loss_per_sample_and_chains(trained):
     losses = [[float(line) for line in log] for log in logs]
     assert losses[0][0] == pytest.approx(numpy.log(10), rel=1e-5)  # zero weights: uniform
     assert numpy.mean(losses[1]) < numpy.mean(losses[0])
-    records = [common.load_params(trained / 'lin-param-{}'.format(e), models.LINEAR)[1]
+    records = [paramfile.load(trained / 'lin-param-{}'.format(e), 'linear')[1]
                for e in (1, 2)]
     assert [r['epoch'] for r in records] == [1, 2]
     assert records[1]['input']['sha256'] == sha(trained / 'lin-param-1')
 
 
 def test_the_order_depends_on_seed_and_epoch(trained, small_data, tmp_path):
-    params, record = common.load_params(trained / 'lin-param-1', models.LINEAR)
+    params, record = paramfile.load(trained / 'lin-param-1', 'linear')
     logs = {}
     for epoch, seed in ((1, 0), (4, 0), (1, 7)):  # the input's epoch: the run's is one more
-        with open(tmp_path / 'p', 'wb') as f:
-            common.write_params(f, params, dict(record, epoch=epoch))
-        out = run('lin-train.py', tmp_path / 'p', tmp_path / 'q', '--data', small_data,
+        paramfile.write(tmp_path / 'p', params, dict(record, epoch=epoch))
+        out = run('lin-train.py', tmp_path / 'p', tmp_path / 'q{}-{}'.format(epoch, seed),
+                  '--data', small_data,
                   '--limit', 50, '--seed', seed, check=0).stdout
         logs[epoch, seed] = out.splitlines()
     assert logs[1, 0] == (trained / 'log-2').read_text().splitlines()[:50]  # --limit: a prefix
@@ -95,7 +94,7 @@ def test_the_order_depends_on_seed_and_epoch(trained, small_data, tmp_path):
 def test_test_script_prints_the_error_rate_of_one_file(trained, small_data):
     out = run('lin-test.py', trained / 'lin-param-2', '--data', small_data, check=0).stdout
     rate = float(out)
-    params, _ = common.load_params(trained / 'lin-param-2', models.LINEAR)
+    params, _ = paramfile.load(trained / 'lin-param-2', 'linear')
     images, labels = mnist.load('test', str(small_data))
     by_hand = numpy.mean((images[numpy.arange(200)] @ params['w'] + params['b']).argmax(1) != labels)
     assert out == '{:.4f}\n'.format(by_hand) and 0 < rate < 0.5
@@ -112,7 +111,7 @@ def test_mlp_scripts_read_the_architecture_from_the_file(trained, small_data):
     assert len((trained / 'mlp-log-1').read_text().splitlines()) == 300
     rate = float(run('mlp-test.py', trained / 'mlp-param-1', '--data', small_data, check=0).stdout)
     assert 0 <= rate < 0.9
-    params, record = common.load_params(trained / 'mlp-param-1', models.MLP)
+    params, record = paramfile.load(trained / 'mlp-param-1', 'mlp')
     assert params['w1'].shape == (784, 16) and record['epoch'] == 1
 
 
@@ -132,29 +131,31 @@ def test_limit_and_batch_size(tmp_path, small_data):
                  '--limit', 70, '--batch-size', 32, check=0)
     losses = [float(v) for v in result.stdout.split()]
     assert len(losses) == 70  # batches of 32, 32 and 6, one loss per sample
-    record = common.load_params(tmp_path / 'p1', models.LINEAR)[1]
+    record = paramfile.load(tmp_path / 'p1', 'linear')[1]
     assert record['options']['batch_size'] == 32 and record['samples'] == 70
 
 
-def test_batch_steps_follow_the_mean_gradient(small_data):
+def test_batch_steps_follow_the_mean_gradient(tmp_path, small_data):
+    run('mlp-train.py', '--init', tmp_path / 'p0', '--hidden', 5, check=0)
+    run('mlp-train.py', tmp_path / 'p0', tmp_path / 'p1', '--data', small_data, '--limit', 8,
+        '--batch-size', 8, '--lr', 0.5, check=0)
+    start, _ = paramfile.load(tmp_path / 'p0', 'mlp')
+    after, _ = paramfile.load(tmp_path / 'p1', 'mlp')
     images, labels = mnist.load('train', str(small_data))
-    start = models.mlp_init(models.mlp_shapes(5), numpy.random.default_rng(0))
-    order = numpy.arange(8)
-    batch = {k: v.copy() for k, v in start.items()}
-    with open(os.devnull, 'w') as devnull:
-        common.sgd_epoch(models.MLP, batch, images, labels, order, 0.5, batch_size=8, out=devnull)
+    order = numpy.random.default_rng([0, 1]).permutation(300)[:8]  # seed 0, epoch 1
     # by hand: the mean of the eight per-sample gradients at the start
     grads = {k: 0 for k in start}
     for i in order:
         g = nn.Graph()
         p = {k: g.var(v.copy()) for k, v in start.items()}
-        g.cross_entropy(models.mlp_score(g, p, g.var(images[i])), g.var(nn.one_hot(labels[i], 10)))
+        hidden = g.logistic(g.add(g.mul(g.var(images[i]), p['w1']), p['b1']))
+        g.cross_entropy(g.add(g.mul(hidden, p['w2']), p['b2']), g.var(nn.one_hot(labels[i], 10)))
         nn.forward(g)
         nn.backward(g)
         for k in grads:
             grads[k] = grads[k] + p[k].grad / 8
     for k in start:
-        numpy.testing.assert_allclose(batch[k], start[k] - 0.5 * grads[k], atol=1e-12)
+        numpy.testing.assert_allclose(after[k], start[k] - 0.5 * grads[k], atol=1e-12)
 
 
 # --- Bad input: one line on stderr naming the file and the problem, exit status 2 ----------------
@@ -201,12 +202,11 @@ def test_parameters_of_the_other_model_are_refused(tmp_path, lin0):
 
 
 def test_parameters_whose_shapes_do_not_fit(tmp_path, lin0):
-    params, record = common.load_params(lin0, models.LINEAR)
+    params, record = paramfile.load(lin0, 'linear')
     for name, arrays in (('wide', dict(w=numpy.zeros((784, 11)), b=numpy.zeros(10))),
                          ('missing', dict(w=numpy.zeros((784, 10)))),
                          ('nan', dict(w=numpy.full((784, 10), numpy.nan), b=numpy.zeros(10)))):
-        with open(tmp_path / name, 'wb') as f:
-            common.write_params(f, arrays, record)
+        paramfile.write(tmp_path / name, arrays, record)
         words = ['not all finite'] if name == 'nan' else ['do not fit the linear model', 'b 10, w 784x10']
         assert_fails(run('lin-test.py', tmp_path / name), tmp_path / name, *words)
 
@@ -273,26 +273,31 @@ def test_a_loss_that_blows_up_stops_the_epoch_without_writing(tmp_path, lin0, sm
     assert [f for f in os.listdir(tmp_path) if f.startswith('.')] == []  # no temporary left
 
 
-def test_parameters_that_overflow_after_the_last_loss_are_not_written(tmp_path, lin0, small_data,
-                                                                      monkeypatch):
-    def last_step_overflows(model, params, *args):
-        params['w'][3, 4] = numpy.inf
-        return numpy.ones(5)
-    monkeypatch.setattr(common, 'sgd_epoch', last_step_overflows)
-    with pytest.raises(common.Failure, match='parameter w overflowed; try a smaller --lr'):
-        common.train(models.LINEAR, [str(lin0), str(tmp_path / 'out'), '--data', str(small_data)])
+def test_parameters_that_overflow_after_the_last_loss_are_not_written(tmp_path, lin0):
+    params, record = paramfile.load(lin0, 'linear')
+    params['w'][3, 4] = numpy.inf  # the last step overflowed, after the last loss was printed
+    args = options_for(tmp_path / 'out')
+    log = logs.LossLog(open(os.devnull, 'w'))
+    log.write(1.0)
+    with pytest.raises(errors.Failure, match='parameter w overflowed; try a smaller --lr'):
+        paramfile.finish(args, params, dict(record, started=0), log)
     assert sorted(os.listdir(tmp_path)) == ['lin-param-0']
+
+
+def options_for(out):
+    from plumbing import options
+    return options.train('linear', 0.01, ['in', str(out)])
 
 
 # --- Nothing lost ------------------------------------------------------------------------------
 
-def test_a_full_disk_leaves_no_file_and_says_so(tmp_path, lin0, small_data, monkeypatch):
+def test_a_full_disk_leaves_no_file_and_says_so(tmp_path, lin0, monkeypatch):
     def full(fd):
         raise OSError(28, 'No space left on device')
     monkeypatch.setattr(os, 'fsync', full)
-    with pytest.raises(common.Failure, match='out: cannot write: No space left on device'):
-        common.train(models.LINEAR, [str(lin0), str(tmp_path / 'out'), '--data', str(small_data),
-                                     '--limit', '10'])
+    params, record = paramfile.load(lin0, 'linear')
+    with pytest.raises(errors.Failure, match='out: cannot write: No space left on device'):
+        paramfile.write(tmp_path / 'out', params, record)
     assert sorted(os.listdir(tmp_path)) == ['lin-param-0']
 
 
@@ -317,7 +322,8 @@ def test_a_closed_stdout_is_one_line_and_no_file(tmp_path, lin0):
 
 def start_epoch(lin0, out, log):
     """A full linear epoch in the background, once it has printed some losses."""
-    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'lin-train.py'), lin0, out],
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'lin-train.py'), lin0, out,
+                             '--overwrite'],
                             stdout=open(log, 'w'), stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while os.path.getsize(log) < 10000 and time.time() < deadline and proc.poll() is None:
@@ -371,7 +377,9 @@ def test_every_file_records_how_it_was_made(trained, small_data):
     assert record['epoch'] == 2 and record['made_by'] == 'lin-train.py'
     assert record['options'] == dict(lr=0.01, seed=0, limit=None, batch_size=1, dev=False)
     assert record['input'] == dict(file=str(trained / 'lin-param-1'), sha256=sha(trained / 'lin-param-1'))
-    assert record['data']['train_sha256'] == mnist.checksum('train', str(small_data))
+    # each data file's SHA-256, as `sha256sum FILE` prints it
+    assert record['data'] == {'train-images-idx3-ubyte.gz': sha(small_data / 'train-images-idx3-ubyte.gz'),
+                              'train-labels-idx1-ubyte': sha(small_data / 'train-labels-idx1-ubyte')}
     assert record['samples'] == 300
     log = [float(v) for v in (trained / 'log-2').read_text().split()]
     assert record['average_loss'] == pytest.approx(numpy.mean(log), rel=1e-5)

@@ -1,0 +1,10 @@
+"""What the scripts share and a student need not read: each module does one thing.
+
+errors     a user's mistake ends a script with one line on stderr, not a traceback
+options    the command lines (argparse)
+paramfile  parameter files: read, checked, written with the record of how they were made
+atomic     writing a file whole or not at all
+dataset    the shuffled training samples of an epoch, the test set, the dev split
+logs       the losses printed during training, checked; reading logs back
+progress   samples done and time left, on a terminal
+"""

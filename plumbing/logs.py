@@ -1,0 +1,85 @@
+"""Training logs: one loss per line, written as training goes; read back to be averaged.
+
+    log = logs.LossLog()        # on stdout, which the shell sends to a file: > log-1
+    log.write(loss.value)       # each sample's loss (or each row's, for a batch)
+    average = log.close()
+
+A loss that is not finite, or that has clearly diverged, ends the run with a Failure that says
+to lower the learning rate; the block of losses where it happened is not written.
+"""
+import math
+import sys
+
+import numpy
+
+from plumbing.errors import Failure
+
+BLOCK = 1000  # losses are printed, and checked, a block at a time
+# The average cross entropy of 1,000 samples starts at log 10 = 2.3 and falls as the model
+# learns; even at --lr 1 it stays under 10. Over 1,000 the updates are blowing up: the steps are
+# too big, and the parameters already useless.
+DIVERGED = 1000.0
+
+
+def read_lines(path):
+    """The lines of a text file (a log, a list of error rates); Failure if it cannot be read."""
+    try:
+        with open(path) as f:
+            return f.read().splitlines()
+    except OSError as e:
+        raise Failure('{}: {}'.format(path, e.strerror)) from None
+    except UnicodeDecodeError:
+        raise Failure('{}: not a text file'.format(path)) from None
+
+
+class LossLog:
+    """Losses printed one per line to `out` (stdout), checked and flushed a block at a time."""
+
+    def __init__(self, out=None):
+        self.out = out or sys.stdout
+        self.block, self.count, self.total = [], 0, 0.0
+        # numpy would warn of each overflow on the way to a nan loss: flush says it in one line
+        numpy.seterr(over='ignore', invalid='ignore', divide='ignore')
+        if self.out.isatty():
+            print('{}: printing one loss per sample; to keep them, send them to a file: '
+                  '> log-1'.format(sys.argv[0].rsplit('/', 1)[-1]), file=sys.stderr)
+
+    def write(self, loss):
+        """Add a loss: a number, or one number per row of a batch."""
+        if numpy.ndim(loss) == 0:
+            self.block.append(float(loss))
+        else:
+            self.block.extend(numpy.asarray(loss, float).tolist())
+        if len(self.block) >= BLOCK:
+            self.flush()
+
+    def flush(self):
+        """Check the block of losses and print it."""
+        block, first = self.block, self.count + 1
+        if not block:
+            return
+        bad = [v for v in block if not math.isfinite(v)]
+        if bad:
+            raise Failure('the loss became {} at sample {:,} of the epoch; try a smaller --lr (no '
+                          'parameter file written)'.format(bad[0], first + block.index(bad[0])))
+        average = math.fsum(block) / len(block)
+        if average > DIVERGED:
+            raise Failure('the loss diverged: {:.3g} on average over samples {:,}-{:,} of the epoch;'
+                          ' try a smaller --lr (no parameter file written)'.format(
+                              average, first, first + len(block) - 1))
+        try:
+            self.out.write(''.join('{:.6g}\n'.format(v) for v in block))
+            self.out.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as e:  # a full disk under the log, say
+            raise Failure('cannot write the losses to standard output: {}'.format(
+                e.strerror)) from None
+        self.count += len(block)
+        self.total += math.fsum(block)
+        self.block = []
+
+    def close(self):
+        """Print what is left; the average loss of all samples."""
+        self.flush()
+        return self.total / self.count if self.count else float('nan')

@@ -1,0 +1,22 @@
+"""Samples done, samples per second and time left, on stderr when it is a terminal (not a log)."""
+import sys
+import time
+
+
+class Progress:
+    """progress = Progress(60000); progress.update(done) now and then; progress.done() at the end."""
+
+    def __init__(self, total):
+        self.total, self.start = total, time.time()
+        self.shown = sys.stderr.isatty()
+
+    def update(self, done):
+        if self.shown:
+            rate = done / max(time.time() - self.start, 1e-9)
+            sys.stderr.write('\r{:,}/{:,} samples, {:,.0f}/s, {:.0f} s left  '.format(
+                done, self.total, rate, (self.total - done) / rate))
+            sys.stderr.flush()
+
+    def done(self):
+        if self.shown:
+            sys.stderr.write('\r' + ' ' * 60 + '\r')
