@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
-"""How much the graph costs: per-sample SGD through nn.py against a hand-written numpy loop.
+"""What the graph costs: SGD loops through nn.py against the same loop written by hand in numpy.
 
-    python3 bench/bench.py            # about two minutes
-    python3 bench/bench.py --quick    # fewer samples, for a look
+    python3 bench/bench.py            # about 3 minutes
+    python3 bench/bench.py --quick    # fewer samples and rounds, for a look
 
-Both run the same steps (same samples, order and initial parameters) in this one process; the
-losses must agree. Each is timed in alternating rounds and the fastest round kept, since this
-machine is shared: compare the ratios, not the microseconds, across runs.
+Three loops run the same steps (same samples, order and initial parameters) in this process:
+- tutorial: the tutorial's snippet as written, a new graph per sample, vars at their defaults,
+  and `w.value -= lr * w.grad`;
+- script: the loop of lin-train.py or mlp-train.py, read from the script's own text and run;
+- hand: the same SGD written by hand in numpy, no graph.
+Their losses must agree to 1e-12. Each round runs all three, one after the other; a ratio is
+graph time / hand time within one round, and the report gives the median over the rounds with
+the smallest and largest. The machine may be shared: single timings move, ratios less so.
+Then a whole lin-train.py epoch as a process against bench/hand-train.py, the same epoch by hand.
 """
 import argparse
 import os
+import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,142 +28,199 @@ import numpy
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-import common  # noqa: E402
 import mnist  # noqa: E402
-import models  # noqa: E402
+import nn  # noqa: E402
+from plumbing import paramfile  # noqa: E402
 
 
-# --- The hand-written loop: what a student writes without a graph --------------------------------
+# --- The tutorial's way: the snippet as written ------------------------------------------------
 
-def linear_step(p, x, k, lr):
-    s = x @ p['w'] + p['b']
-    s = s - s.max()
-    logprob = s - numpy.log(numpy.exp(s).sum())
-    d = numpy.exp(logprob)  # dL/ds = softmax(s) - one_hot(k)
-    d[k] -= 1
-    p['w'] -= lr * numpy.outer(x, d)
-    p['b'] -= lr * d
-    return -logprob[k]
-
-
-def mlp_step(p, x, k, lr):
-    h = 1 / (1 + numpy.exp(-(x @ p['w1'] + p['b1'])))
-    s = h @ p['w2'] + p['b2']
-    s = s - s.max()
-    logprob = s - numpy.log(numpy.exp(s).sum())
-    d = numpy.exp(logprob)
-    d[k] -= 1
-    dz = (p['w2'] @ d) * h * (1 - h)
-    p['w2'] -= lr * numpy.outer(h, d)
-    p['b2'] -= lr * d
-    p['w1'] -= lr * numpy.outer(x, dz)
-    p['b1'] -= lr * dz
-    return -logprob[k]
-
-
-def hand_sgd(step, params, images, labels, order, lr):
-    """The same loop as common.sgd_epoch (images scaled a block at a time), steps by hand."""
-    losses = numpy.empty(len(order))
-    for start in range(0, len(order), common.BLOCK):
-        rows = order[start:start + common.BLOCK]
-        xs, ks = images[rows], labels[rows]
-        for j in range(len(rows)):
-            losses[start + j] = step(params, xs[j], ks[j], lr)
+def tutorial_linear(params, samples, lr):
+    param_w, param_b = params['w'], params['b']
+    losses = []
+    for img, label in samples:
+        g = nn.Graph()
+        w = g.var(param_w)
+        b = g.var(param_b)
+        x = g.var(img)
+        y = g.var(nn.one_hot(label, 10))
+        score = g.add(g.mul(x, w), b)
+        loss = g.cross_entropy(score, y)
+        nn.forward(g)
+        nn.backward(g)
+        w.value -= lr * w.grad
+        b.value -= lr * b.grad
+        losses.append(loss.value)
     return losses
 
 
-def graph_sgd(model, params, images, labels, order, lr, batch_size=1):
-    with open(os.devnull, 'w') as out:
-        return common.sgd_epoch(model, params, images, labels, order, lr, batch_size, out)
+def tutorial_mlp(params, samples, lr):
+    param_w1, param_b1, param_w2, param_b2 = params['w1'], params['b1'], params['w2'], params['b2']
+    losses = []
+    for img, label in samples:
+        g = nn.Graph()
+        w1 = g.var(param_w1)
+        b1 = g.var(param_b1)
+        w2 = g.var(param_w2)
+        b2 = g.var(param_b2)
+        x = g.var(img)
+        y = g.var(nn.one_hot(label, 10))
+        score = g.add(g.mul(g.logistic(g.add(g.mul(x, w1), b1)), w2), b2)
+        loss = g.cross_entropy(score, y)
+        nn.forward(g)
+        nn.backward(g)
+        w1.value -= lr * w1.grad
+        b1.value -= lr * b1.grad
+        w2.value -= lr * w2.grad
+        b2.value -= lr * b2.grad
+        losses.append(loss.value)
+    return losses
+
+
+# --- The scripts' own loop, taken from their text ----------------------------------------------
+
+def script_loop(script):
+    """A function (params, samples, lr) -> losses running the `for` loop of a training script."""
+    lines = open(os.path.join(ROOT, script)).read().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith('for img, label in'))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i] and lines[i][0] != ' ')
+    body = '\n'.join(['for img, label in samples:'] + lines[start + 1:end])
+    code = compile(body, script, 'exec')
+
+    def run(params, samples, lr):
+        losses = []
+        names = {'param_' + k: v for k, v in params.items()}
+        exec(code, dict(names, nn=nn, numpy=numpy, samples=samples, lr=lr,
+                        log=argparse.Namespace(write=losses.append)))
+        return losses
+    return run
+
+
+# --- By hand: what a student writes without a graph ---------------------------------------------
+
+def hand_linear(p, samples, lr):
+    losses = []
+    for x, k in samples:
+        s = x @ p['w'] + p['b']
+        s = s - s.max()
+        logprob = s - numpy.log(numpy.exp(s).sum())
+        d = numpy.exp(logprob)  # dL/ds = softmax(s) - one_hot(k)
+        d[k] -= 1
+        p['w'] -= lr * numpy.outer(x, d)
+        p['b'] -= lr * d
+        losses.append(-logprob[k])
+    return losses
+
+
+def hand_mlp(p, samples, lr):
+    losses = []
+    for x, k in samples:
+        h = 1 / (1 + numpy.exp(-(x @ p['w1'] + p['b1'])))
+        s = h @ p['w2'] + p['b2']
+        s = s - s.max()
+        logprob = s - numpy.log(numpy.exp(s).sum())
+        d = numpy.exp(logprob)
+        d[k] -= 1
+        dz = (p['w2'] @ d) * h * (1 - h)
+        p['w2'] -= lr * numpy.outer(h, d)
+        p['b2'] -= lr * d
+        p['w1'] -= lr * numpy.outer(x, dz)
+        p['b1'] -= lr * dz
+        losses.append(-logprob[k])
+    return losses
 
 
 # --- Measurements ------------------------------------------------------------------------------
 
-def compare(model, step, samples, rounds, images, labels):
-    """Microseconds per sample of graph and hand-written SGD (best round), checked equal."""
-    shapes = model.shapes(300 if model is models.MLP else None)
-    start = model.init(shapes, numpy.random.default_rng(0))
-    order = numpy.random.default_rng(1).permutation(len(labels))[:samples]
-    best = {'graph': float('inf'), 'hand': float('inf')}
-    results = {}
+def faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def compare(model, loops, samples, rounds, lr):
+    """{loop name: (ratios to hand, page faults per step)}, the losses checked equal."""
+    start = paramfile.initial(model, 300, numpy.random.default_rng(0))
+    seconds = {name: [] for name in loops}
+    pf = {name: [] for name in loops}
     for _ in range(rounds):
-        for name in ('graph', 'hand'):
+        results = {}
+        for name, loop in loops.items():
             params = {k: v.copy() for k, v in start.items()}
-            t = time.perf_counter()
-            if name == 'graph':
-                losses = graph_sgd(model, params, images, labels, order, model.lr)
-            else:
-                losses = hand_sgd(step, params, images, labels, order, model.lr)
-            best[name] = min(best[name], (time.perf_counter() - t) / samples * 1e6)
-            results[name] = losses, params
-    (graph_losses, graph_params), (hand_losses, hand_params) = results['graph'], results['hand']
-    numpy.testing.assert_allclose(graph_losses, hand_losses, rtol=1e-7, atol=1e-10)
-    for k in start:
-        numpy.testing.assert_allclose(graph_params[k], hand_params[k], rtol=1e-7, atol=1e-10)
-    return best['graph'], best['hand'], float(numpy.max(numpy.abs(graph_losses - hand_losses)))
+            f, t = faults(), time.perf_counter()
+            losses = loop(params, samples, lr)
+            seconds[name].append(time.perf_counter() - t)
+            pf[name].append((faults() - f) / len(samples))
+            results[name] = numpy.array(losses, dtype=float)
+        for name, losses in results.items():
+            difference = numpy.max(numpy.abs(losses - results['hand']))
+            assert difference <= 1e-12, '{} {}: losses differ by {:.1e}'.format(model, name, difference)
+    return {name: ([s / h for s, h in zip(seconds[name], seconds['hand'])],
+                   statistics.median(seconds[name]) / len(samples) * 1e6,
+                   statistics.median(pf[name])) for name in loops}
 
 
-def epoch_peak_memory():
-    """Peak resident memory (MB) of a full `lin-train.py` epoch, run as a user runs it."""
+def epoch_process(rounds):
+    """[(lin-train.py seconds / hand-train.py seconds)] per round, and lin-train.py's peak MB."""
+    ratios, peak = [], 0
     with tempfile.TemporaryDirectory() as d:
-        p0, p1 = os.path.join(d, 'p0'), os.path.join(d, 'p1')
-        script = os.path.join(ROOT, 'lin-train.py')
-        subprocess.run([sys.executable, script, '--init', p0], check=True, stderr=subprocess.DEVNULL)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        t = time.perf_counter()
-        subprocess.run([sys.executable, script, p0, p1], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        seconds = time.perf_counter() - t
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far
-    return max(peak, before) / 1024, seconds
+        p0 = os.path.join(d, 'p0')
+        subprocess.run([sys.executable, os.path.join(ROOT, 'lin-train.py'), '--init', p0],
+                       check=True, stderr=subprocess.DEVNULL)
+        for _ in range(rounds):
+            took = {}
+            for script in ('lin-train.py', 'bench/hand-train.py'):
+                t = time.perf_counter()
+                subprocess.run([sys.executable, os.path.join(ROOT, script), p0,
+                                os.path.join(d, 'p1.npz'), '--overwrite'][:5 if script == 'lin-train.py' else 4],
+                               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                took[script] = time.perf_counter() - t
+                if script == 'lin-train.py':
+                    peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+            ratios.append(took['lin-train.py'] / took['bench/hand-train.py'])
+    return ratios, peak
 
 
-def test_set_seconds(model, rounds):
-    """Seconds of compute to evaluate the 10,000 test images (data already loaded)."""
-    images, labels = mnist.load('test')
-    params = model.init(model.shapes(300 if model is models.MLP else None), numpy.random.default_rng(0))
-    best = float('inf')
-    for _ in range(rounds):
-        t = time.perf_counter()
-        common.error_rate(model, params, images, labels)
-        best = min(best, time.perf_counter() - t)
-    return best
+def spread(ratios):
+    return '{:.2f} ({:.2f}-{:.2f})'.format(statistics.median(ratios), min(ratios), max(ratios))
 
 
-def batch_epochs(images, labels, samples, batch_sizes):
-    """Seconds per full epoch (extrapolated from `samples`) of the linear model by batch size."""
-    order = numpy.random.default_rng(1).permutation(len(labels))[:samples]
-    out = {}
-    for b in batch_sizes:
-        params = models.linear_init(models.linear_shapes(None), None)
-        t = time.perf_counter()
-        graph_sgd(models.LINEAR, params, images, labels, order, models.LINEAR.lr, b)
-        out[b] = (time.perf_counter() - t) / samples * len(labels)
-    return out
+def machine():
+    """The CPU, Python, numpy and its BLAS: what the figures were measured with."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as f:
+            cpu = next(line.split(':', 1)[1].strip() for line in f if line.startswith('model name'))
+    except (OSError, StopIteration):
+        pass
+    blas = numpy.show_config(mode='dicts')['Build Dependencies']['blas']
+    return '{}, {} cores; Python {}, numpy {}, BLAS {} {}'.format(
+        cpu, os.cpu_count(), platform.python_version(), numpy.__version__, blas.get('name'),
+        blas.get('version'))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--quick', action='store_true', help='fewer samples and rounds')
     args = parser.parse_args()
-    n_linear, n_mlp, rounds = (3000, 300, 2) if args.quick else (20000, 3000, 3)
+    n_linear, n_mlp, rounds = (2000, 200, 3) if args.quick else (10000, 1000, 7)
+    print(machine())
     images, labels = mnist.load('train')
-    print('per-sample SGD, float64, one process; best of {} alternating rounds'.format(rounds))
-    print('{:<8} {:>8} {:>12} {:>12} {:>7}  {}'.format(
-        'model', 'samples', 'graph us', 'hand us', 'ratio', 'largest loss difference'))
-    for model, step, n in ((models.LINEAR, linear_step, n_linear), (models.MLP, mlp_step, n_mlp)):
-        graph, hand, diff = compare(model, step, n, rounds, images, labels)
-        name = model.name if model is models.LINEAR else 'mlp-300'
-        print('{:<8} {:>8,} {:>12.1f} {:>12.1f} {:>7.2f}  {:.1e}'.format(name, n, graph, hand, graph / hand, diff))
-    peak, seconds = epoch_peak_memory()
-    print('full lin-train.py epoch: peak resident memory {:.0f} MB, {:.1f} s wall'.format(peak, seconds))
-    for model in (models.LINEAR, models.MLP):
-        print('{}-test: 10,000 test images in {:.3f} s of compute'.format(
-            model.name[:3], test_set_seconds(model, rounds)))
-    epochs = batch_epochs(images, labels, n_linear, (1, 32))
-    print('linear epoch by batch size: {}'.format(', '.join(
-        '{}: {:.1f} s'.format(b, s) for b, s in epochs.items())) +
-        ', speed-up {:.1f}x'.format(epochs[1] / epochs[32]))
+    order = numpy.random.default_rng(1).permutation(len(labels))
+    print('SGD steps in one process, float64: ratio to hand-written numpy, median (min-max) '
+          'of {} interleaved rounds'.format(rounds))
+    print('{:<8} {:<10} {:>8} {:>16} {:>8} {:>12}'.format(
+        'model', 'loop', 'samples', 'ratio', 'us/step', 'page faults'))
+    cases = (('linear', 0.01, n_linear, tutorial_linear, 'lin-train.py', hand_linear),
+             ('mlp', 0.1, n_mlp, tutorial_mlp, 'mlp-train.py', hand_mlp))
+    for model, lr, n, tutorial, script, hand in cases:
+        samples = [(images[i], labels[i]) for i in order[:n]]
+        loops = {'tutorial': tutorial, 'script': script_loop(script), 'hand': hand}
+        for name, (ratios, us, pf) in compare(model, loops, samples, rounds, lr).items():
+            print('{:<8} {:<10} {:>8,} {:>16} {:>8.1f} {:>12.1f}'.format(
+                model if model == 'linear' else 'mlp-300', name, n,
+                spread(ratios) if name != 'hand' else '1', us, pf))
+    ratios, peak = epoch_process(max(3, rounds // 2))
+    print('whole lin-train.py epoch / bench/hand-train.py epoch, as processes: {}; '
+          'lin-train.py peak resident memory {:.0f} MB'.format(spread(ratios), peak))
 
 
 if __name__ == '__main__':

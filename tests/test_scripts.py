@@ -413,3 +413,104 @@ def test_progress_shows_on_a_terminal_and_not_in_a_log(tmp_path, lin0):
     assert '/s, ' in text and ' s left' in text
     quiet = run('lin-train.py', lin0, tmp_path / 'p2', '--limit', 3000, check=0)
     assert quiet.stderr.count('\n') == 1 and '\r' not in quiet.stderr  # only the summary line
+
+
+# --- Slips that must not destroy a result --------------------------------------------------------
+
+@pytest.fixture(scope='module')
+def chain(tmp_path_factory, small_data):
+    """lin-param-0..2 of a short chain (100 samples an epoch), for the overwrite tests."""
+    d = tmp_path_factory.mktemp('chain')
+    run('lin-train.py', '--init', d / 'lin-param-0', check=0)
+    for e in (1, 2):
+        run('lin-train.py', d / 'lin-param-{}'.format(e - 1), d / 'lin-param-{}'.format(e),
+            '--data', small_data, '--limit', 100, check=0)
+    return d
+
+
+def refused(result, path, words):
+    """The run refused to write over `path`, in one line saying what it holds, and kept it."""
+    line = assert_fails(result, path, *words)
+    assert 'give another name, or --overwrite' in line
+    return line
+
+
+def test_swapped_arguments_do_not_overwrite_an_earlier_epoch(chain, small_data):
+    before = sha(chain / 'lin-param-1')
+    result = run('lin-train.py', chain / 'lin-param-2', chain / 'lin-param-1', '--data',
+                 small_data, '--limit', 100)
+    refused(result, chain / 'lin-param-1', [
+        'holds epoch 1 of the linear model, made from {}'.format(chain / 'lin-param-0'),
+        'this run would write epoch 3 over it'])
+    assert result.stdout == '' and sha(chain / 'lin-param-1') == before
+
+
+def test_init_does_not_overwrite_trained_parameters(chain):
+    before = sha(chain / 'lin-param-2')
+    refused(run('lin-train.py', '--init', chain / 'lin-param-2'), chain / 'lin-param-2',
+            ['holds epoch 2 of the linear model', 'would write new initial parameters over it'])
+    assert sha(chain / 'lin-param-2') == before
+    run('lin-train.py', '--init', chain / 'lin-param-0', check=0)  # the same --init again: fine
+
+
+def test_another_model_or_chain_is_not_overwritten(chain, small_data, tmp_path):
+    run('mlp-train.py', '--init', tmp_path / 'mlp-param-0', '--hidden', 4, check=0)
+    refused(run('lin-train.py', '--init', tmp_path / 'mlp-param-0'), tmp_path / 'mlp-param-0',
+            ['holds epoch 0 of the mlp model'])
+    before = sha(chain / 'lin-param-2')
+    refused(run('lin-train.py', chain / 'lin-param-1', chain / 'lin-param-2', '--data',
+                small_data, '--limit', 100, '--lr', 0.5),
+            chain / 'lin-param-2', ['holds epoch 2 of the linear model', 'with other options'])
+    assert sha(chain / 'lin-param-2') == before
+
+
+def test_a_file_that_is_not_parameters_is_not_overwritten(chain, small_data, tmp_path):
+    log = tmp_path / 'log-1'
+    log.write_text('2.30259\n')
+    refused(run('lin-train.py', chain / 'lin-param-0', log, '--data', small_data),
+            log, ['exists and is not a parameter file'])
+    assert log.read_text() == '2.30259\n'
+
+
+def test_rerunning_an_epoch_over_its_own_output_is_allowed(chain, small_data, tmp_path):
+    again = run('lin-train.py', chain / 'lin-param-1', chain / 'lin-param-2', '--data',
+                small_data, '--limit', 100, check=0)
+    assert 'epoch 2: 100 samples' in again.stderr
+    forced = run('lin-train.py', chain / 'lin-param-2', chain / 'lin-param-1', '--data',
+                 small_data, '--limit', 100, '--overwrite', check=0)
+    assert paramfile.read(chain / 'lin-param-1')[1]['epoch'] == 3 and forced.returncode == 0
+    run('lin-train.py', chain / 'lin-param-0', chain / 'lin-param-1', '--data', small_data,
+        '--limit', 100, '--overwrite', check=0)  # put the chain back as it was
+
+
+# --- A run that diverges is not written --------------------------------------------------------
+
+def test_a_loss_that_diverges_but_stays_finite_is_refused(tmp_path, lin0, small_data):
+    result = run('lin-train.py', lin0, tmp_path / 'out', '--lr', '1e300', '--data', small_data)
+    assert_fails(result, 'the loss diverged', 'on average over samples 1-300 of the epoch',
+                 'try a smaller --lr', 'no parameter file written')
+    assert not (tmp_path / 'out').exists()
+
+
+@pytest.mark.parametrize('script', ['lin-train.py', 'mlp-train.py'])
+def test_a_large_but_sound_learning_rate_still_trains(tmp_path, script):
+    run(script, '--init', tmp_path / 'p0', *(['--hidden', 30] if script == 'mlp-train.py' else []),
+        check=0)
+    result = run(script, tmp_path / 'p0', tmp_path / 'p1', '--lr', 1, '--limit', 5000, check=0)
+    losses = [float(v) for v in result.stdout.split()]
+    assert len(losses) == 5000 and numpy.mean(losses) < logs.DIVERGED / 10
+
+
+def test_a_terminal_without_a_log_gets_a_hint(tmp_path, lin0, small_data):
+    import pty
+    terminal, side = pty.openpty()
+    result = subprocess.run([sys.executable, os.path.join(ROOT, 'lin-train.py'), lin0,
+                             tmp_path / 'p1', '--data', small_data, '--limit', '5'],
+                            stdout=side, stderr=subprocess.PIPE, text=True)
+    os.close(side)
+    os.close(terminal)
+    assert result.returncode == 0
+    assert result.stderr.splitlines()[0] == ('lin-train.py: printing one loss per sample; to '
+                                             'keep them, send them to a file: > log-1')
+    quiet = run('lin-train.py', lin0, tmp_path / 'p2', '--data', small_data, '--limit', 5)
+    assert 'send them to a file' not in quiet.stderr
