@@ -141,9 +141,11 @@ def compare(model, loops, samples, rounds, lr):
     start = paramfile.initial(model, 300, numpy.random.default_rng(0))
     seconds = {name: [] for name in loops}
     pf = {name: [] for name in loops}
-    for _ in range(rounds):
+    for r in range(rounds):
         results = {}
-        for name, loop in loops.items():
+        names = list(loops)[r % len(loops):] + list(loops)[:r % len(loops)]  # each goes first
+        for name in names:
+            loop = loops[name]
             params = {k: v.copy() for k, v in start.items()}
             f, t = faults(), time.perf_counter()
             losses = loop(params, samples, lr)
@@ -159,23 +161,27 @@ def compare(model, loops, samples, rounds, lr):
 
 
 def epoch_process(rounds):
-    """[(lin-train.py seconds / hand-train.py seconds)] per round, and lin-train.py's peak MB."""
-    ratios, peak = [], 0
+    """[lin-train.py seconds / hand-train.py seconds] per round, and lin-train.py's peak MB."""
+    ratios = []
     with tempfile.TemporaryDirectory() as d:
-        p0 = os.path.join(d, 'p0')
+        p0, p1 = os.path.join(d, 'p0'), os.path.join(d, 'p1')
+        commands = {'graph': ['lin-train.py', p0, p1, '--overwrite'],
+                    'hand': ['bench/hand-train.py', p0, p1 + '.npz']}
         subprocess.run([sys.executable, os.path.join(ROOT, 'lin-train.py'), '--init', p0],
                        check=True, stderr=subprocess.DEVNULL)
-        for _ in range(rounds):
+        subprocess.run([sys.executable, os.path.join(ROOT, 'lin-train.py'), p0, p1], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # the biggest child so far, and lin-train.py is the only one that ran an epoch
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        for r in range(rounds):
             took = {}
-            for script in ('lin-train.py', 'bench/hand-train.py'):
+            for name in (('graph', 'hand') if r % 2 == 0 else ('hand', 'graph')):
+                script, *args = commands[name]
                 t = time.perf_counter()
-                subprocess.run([sys.executable, os.path.join(ROOT, script), p0,
-                                os.path.join(d, 'p1.npz'), '--overwrite'][:5 if script == 'lin-train.py' else 4],
-                               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                took[script] = time.perf_counter() - t
-                if script == 'lin-train.py':
-                    peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
-            ratios.append(took['lin-train.py'] / took['bench/hand-train.py'])
+                subprocess.run([sys.executable, os.path.join(ROOT, script), *args], check=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                took[name] = time.perf_counter() - t
+            ratios.append(took['graph'] / took['hand'])
     return ratios, peak
 
 

@@ -16,8 +16,9 @@ from plumbing.errors import Failure
 
 BLOCK = 1000  # losses are printed, and checked, a block at a time
 # The average cross entropy of 1,000 samples starts at log 10 = 2.3 and falls as the model
-# learns; even at --lr 1 it stays under 10. Over 1,000 the updates are blowing up: the steps are
-# too big, and the parameters already useless.
+# learns. At --lr 1, a hundred times the default, it stays under 50 (measured over a full epoch:
+# at most 14 for the linear model, 48 for the MLP). Over 1,000 the steps are blowing the
+# parameters up, and the file would be useless.
 DIVERGED = 1000.0
 
 
