@@ -18,6 +18,10 @@ ones a student reaches for next. To add a type, add all three, and a case to gra
 """
 import numpy
 
+# None, or a function to watch the numbers flow (showgraph.py --trace): trace(n) after forward
+# computes n.value, trace(n, delta) after add_grad adds delta to n.grad.
+trace = None
+
 
 class ComputeNode:
     """One computation: its `type`, an `id` for debugging, and the `children` it reads.
@@ -151,6 +155,7 @@ def forward(graph):
         else:
             # the tutorial prints and goes on; a value silently left stale is worse than a stop
             raise ValueError('unknown node type {!r} (node {})'.format(n.type, n.id))
+        if trace: trace(n)  # watching: the value just computed
 
 
 def backward(graph):
@@ -228,6 +233,7 @@ def add_grad(n, delta):
         n.grad = delta
     else:
         n.grad += delta
+    if trace: trace(n, delta)  # watching: one contribution, and n.grad the running total
 
 
 def sum_to(grad, n):
