@@ -4,8 +4,8 @@
     python3 notes/hook-cost.py OLD_NN.py [NEW_NN.py]
 
 Loads both versions of nn.py in one process, builds the tutorial's graph (w 784x10) in each,
-and times rounds of 2,000 forward+backward steps, alternating old and new so that both see the
-same machine load. Prints the median time per step of each, and the median of the paired
+and times many short rounds of 200 forward+backward steps, alternating old and new so that both
+see the same machine load (it is shared). Prints the median time per step of each, and the median of the paired
 differences.
 """
 import importlib.util
@@ -49,11 +49,11 @@ def main():
     assert getattr(new, 'trace', None) is None  # off
     graphs = {m: snippet(m, numpy.random.default_rng(0)) for m in (old, new)}
     times = {old: [], new: []}
-    for _ in range(41):
+    for _ in range(401):
         for m in (old, new) if len(times[old]) % 2 else (new, old):
-            times[m].append(per_step(m, graphs[m], 2000))
+            times[m].append(per_step(m, graphs[m], 200))
     diffs = [n - o for o, n in zip(times[old], times[new])]
-    print('forward+backward per step, median of {} rounds of 2,000 steps'.format(len(diffs)))
+    print('forward+backward per step, median of {} rounds of 200 steps'.format(len(diffs)))
     print('  before the hook: {:.2f} us'.format(statistics.median(times[old])))
     print('  with the hook:   {:.2f} us'.format(statistics.median(times[new])))
     print('  paired difference: {:+.2f} us (median)'.format(statistics.median(diffs)))
