@@ -155,7 +155,7 @@ def forward(graph):
         else:
             # the tutorial prints and goes on; a value silently left stale is worse than a stop
             raise ValueError('unknown node type {!r} (node {})'.format(n.type, n.id))
-        if trace: trace(n)  # watching: the value just computed
+        if trace: trace(n)  # for showgraph.py --trace: the value just computed
 
 
 def backward(graph):
@@ -233,7 +233,7 @@ def add_grad(n, delta):
         n.grad = delta
     else:
         n.grad += delta
-    if trace: trace(n, delta)  # watching: one contribution, and n.grad the running total
+    if trace: trace(n, delta)  # for showgraph.py --trace: a contribution; n.grad, the total so far
 
 
 def sum_to(grad, n):
