@@ -22,6 +22,10 @@ import allocator
 
 allocator.keep_freed_memory()  # big arrays freed each step are reused, not paged in anew
 
+# None, or a function to watch the numbers flow (showgraph.py --trace): trace(n) after forward
+# computes n.value, trace(n, delta) after add_grad adds delta to n.grad.
+trace = None
+
 
 class ComputeNode:
     """One computation: its `type`, an `id` for debugging, and the `children` it reads.
@@ -159,6 +163,7 @@ def forward(graph):
         else:
             # the tutorial prints and goes on; a value silently left stale is worse than a stop
             raise ValueError('unknown node type {!r} (node {})'.format(n.type, n.id))
+        if trace: trace(n)  # for showgraph.py --trace: the value just computed
 
 
 def backward(graph):
@@ -237,6 +242,7 @@ def add_grad(n, delta):
         n.grad = delta
     else:
         n.grad = n.grad + delta
+    if trace: trace(n, delta)  # for showgraph.py --trace: a contribution; n.grad, the total so far
 
 
 def sum_to(grad, n):

@@ -141,8 +141,9 @@ def test_dot_has_a_node_per_node_and_an_edge_per_child():
     assert dot.startswith('digraph {') and dot.rstrip().endswith('}')
     assert dot.count('[label=') == len(g.nodes)
     assert dot.count('->') == sum(len(n.children) for n in g.nodes)
-    assert 'n1 -> n2;' in dot and 'n0 -> n2;' in dot and '"2: mul\\n3"' in dot
-    assert 'n3 [label="3: var\\n3", style=dashed];' in dot  # needs no gradient
+    assert 'n1 -> n2;' in dot and 'n0 -> n2;' in dot and '"2: mul\\nvalue [0, 0, 0]"' in dot
+    assert 'n3 [label="3: var\\nvalue [0, 1, 0]", style=dashed];' in dot  # needs no gradient
+    assert 'n0 [label="0: var w (4x3)\\nvalue norm 0"];' in dot  # too big to show in full
 
 
 def test_showgraph_command(tmp_path):
