@@ -6,8 +6,6 @@ image once, in a shuffled order), prints each image's loss, one per line, and wr
 parameters to lin-param-1. `./lin-train.py --init lin-param-0` writes the first parameters:
 zeros. `./lin-train.py --help` lists the options: learning rate, seed, batch size, ...
 """
-import numpy
-
 import nn
 from plumbing import dataset, errors, logs, options, paramfile
 
@@ -29,9 +27,9 @@ for img, label in dataset.shuffled(args, record):
 
     nn.forward(g)
     nn.backward(g)  # w.grad = dL/dw, b.grad = dL/db
-    # SGD: a small step against the gradient. A batch's loss is one number per row, backward
-    # gives the gradient of their sum, and the step follows the mean: divide by the rows.
-    step = lr / numpy.size(label)
+    # SGD: a small step against the gradient. With --batch-size, the loss is one number per
+    # row, backward gives the gradient of their sum, and the step follows their mean.
+    step = lr / loss.value.size  # loss.value.size: 1 for one sample, the rows for a batch
     w.value -= step * w.grad  # w.value is param_w: the step changes it in place
     b.value -= step * b.grad
     log.write(loss.value)

@@ -6,8 +6,6 @@ Reads the parameters w1, b1, w2 and b2 from mlp-param-0, takes one SGD step per 
 new parameters to mlp-param-1. `./mlp-train.py --init mlp-param-0` writes the first parameters:
 random matrices, 300 hidden units (--hidden). `./mlp-train.py --help` lists the options.
 """
-import numpy
-
 import nn
 from plumbing import dataset, errors, logs, options, paramfile
 
@@ -31,8 +29,9 @@ for img, label in dataset.shuffled(args, record):
 
     nn.forward(g)
     nn.backward(g)  # w1.grad = dL/dw1, ... b2.grad = dL/db2
-    # SGD: a small step against the gradient; for a batch, along the mean over its rows
-    step = lr / numpy.size(label)
+    # SGD: a small step against the gradient. With --batch-size, the loss is one number per
+    # row, backward gives the gradient of their sum, and the step follows their mean.
+    step = lr / loss.value.size  # loss.value.size: 1 for one sample, the rows for a batch
     w1.value -= step * w1.grad  # w1.value is param_w1: the step changes it in place
     b1.value -= step * b1.grad
     w2.value -= step * w2.grad

@@ -47,10 +47,10 @@ class LossLog:
 
     def write(self, loss):
         """Add a loss: a number, or one number per row of a batch."""
-        if numpy.ndim(loss) == 0:
-            self.block.append(float(loss))
+        if isinstance(loss, numpy.ndarray) and loss.ndim:  # a batch (numpy.ndim is slow)
+            self.block.extend(loss.tolist())
         else:
-            self.block.extend(numpy.asarray(loss, float).tolist())
+            self.block.append(float(loss))
         if len(self.block) >= BLOCK:
             self.flush()
 
