@@ -83,11 +83,30 @@ $(RUNS)/figure-4-batch.png: $(lin-logs) $(lin-errors) $(lin-b32-logs) $(lin-b32-
 $(RUNS)/errors.txt: $(lin-errors) $(mlp-errors) $(lin-dev-errors) $(lin-dev-dev-errors) $(lin-b32-errors)
 	@for f in $^; do printf '%-28s %s\n' "$$(basename $$f)" "$$(cat $$f)"; done > $@
 
+# The same two chains from other seeds (the shuffled order, and the MLP's first parameters):
+# make -j2 seeds. runs/seeds.txt: each seed's last test error, and their range by model.
+SEEDS ?= 1 2 3 4 5
+$(foreach s,$(SEEDS),$(eval $(call chain,lin-s$(s),lin-train.py,lin-test.py,$(LIN_EPOCHS),--seed $(s),--seed $(s))))
+$(foreach s,$(SEEDS),$(eval $(call chain,mlp-s$(s),mlp-train.py,mlp-test.py,$(MLP_EPOCHS),--seed $(s),--hidden $(HIDDEN) --seed $(s))))
+SEED_ERRORS := $(RUNS)/lin-error-$(LIN_EPOCHS) $(foreach s,$(SEEDS),$(RUNS)/lin-s$(s)-error-$(LIN_EPOCHS)) \
+               $(RUNS)/mlp-error-$(MLP_EPOCHS) $(foreach s,$(SEEDS),$(RUNS)/mlp-s$(s)-error-$(MLP_EPOCHS))
+
+seeds: $(RUNS)/seeds.txt
+	@cat $<
+
+$(RUNS)/seeds.txt: $(SEED_ERRORS)
+	@for f in $^; do printf '%-24s %s\n' "$$(basename $$f)" "$$(cat $$f)"; done > $@.partial
+	@awk '{ m = substr($$1, 1, 3); e = 100 * $$2; n[m]++; \
+	        if (n[m] == 1 || e < lo[m]) lo[m] = e; if (n[m] == 1 || e > hi[m]) hi[m] = e } \
+	      END { for (m in n) printf "%s: %.2f%% to %.2f%% over %d seeds\n", m, lo[m], hi[m], n[m] }' \
+	    $@.partial | sort >> $@.partial
+	mv $@.partial $@
+
 $(RUNS):
 	mkdir -p $@
 
 clean:
 	rm -rf $(RUNS)
 
-.PHONY: all clean
+.PHONY: all clean seeds
 .DELETE_ON_ERROR:
