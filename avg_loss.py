@@ -5,7 +5,10 @@ With one log, prints just the number; with several, one line each: the log and i
 """
 import math
 
-import common
+import requires
+requires.require('numpy')  # which common imports: one line, not a traceback, if it is missing
+
+import common  # noqa: E402
 
 
 def average(path):

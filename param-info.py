@@ -6,7 +6,10 @@ the training data) as JSON, one field per line.
 """
 import json
 
-import common
+import requires
+requires.require('numpy')  # which common imports: one line, not a traceback, if it is missing
+
+import common  # noqa: E402
 
 
 def main():

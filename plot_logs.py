@@ -15,7 +15,10 @@ import argparse
 import os
 import re
 
-import matplotlib
+import requires
+requires.require('numpy', 'matplotlib')  # one line, not a traceback, if one is missing
+
+import matplotlib  # noqa: E402
 matplotlib.use('Agg')  # draw to files; no display needed
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
