@@ -70,7 +70,7 @@ def epoch_ticks(first, last):
 
 def figure(losses, errors, title=None, error_axis='test error rate'):
     """The loss series (left panel) and the error series (right panel), as a Figure."""
-    # error rates in percent: matplotlib then labels the ticks 8.6, 8.4 ..., no trailing zeros
+    # error rates in percent: the ticks read 8.6, 8.4 ..., not 0.086 or 8.60%
     panels = [(series, ylabel, scale) for series, ylabel, scale in (
         (losses, 'average training loss (cross entropy)', 1),
         (errors, error_axis + ' (%)', 100)) if series]
@@ -81,6 +81,7 @@ def figure(losses, errors, title=None, error_axis='test error rate'):
             ax.plot(x, [scale * v for v in y], marker='o', label=label)
         epochs = [x for _, points in series for x, _ in points]
         ax.set_xticks(epoch_ticks(min(epochs), max(epochs)))
+        ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))  # 8.6, not 8.75 or 8.50
         ax.set_xlabel('epoch')
         ax.set_ylabel(ylabel)
         ax.legend()
