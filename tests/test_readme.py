@@ -1,4 +1,4 @@
-"""The README's promises: its two commands first; its console blocks and Python example run as shown."""
+"""The README's promises: its two commands first; its examples run as shown."""
 import doctest
 import os
 import re
