@@ -1,4 +1,8 @@
-# The tutorial's experiments, end to end:  make -j2
+# The tutorial's experiments, end to end:  make -j2      The tests:  make test
+#
+# Everything runs with the Python of .venv, a virtual environment made here with the packages of
+# requirements.txt (Debian's and Ubuntu's own python3 refuse `pip install` outside of one), and
+# made again when requirements.txt changes. PYTHON=python3 runs with your own Python instead.
 #
 # Each parameter file is made from the one before by one epoch of training, so make runs the
 # chain in order and, run again, redoes only what is missing. Everything goes into runs/:
@@ -8,7 +12,7 @@
 #   lin-b32-*                             20 linear epochs in mini-batches of 32
 #   figure-*.png, errors.txt              the figures and a table of every error rate
 
-PYTHON ?= python3
+PYTHON ?= .venv/bin/python
 RUNS ?= runs
 LIN_EPOCHS ?= 20
 MLP_EPOCHS ?= 5
@@ -16,6 +20,8 @@ HIDDEN ?= 300
 LIMIT ?=
 # for a quick look: make RUNS=quick LIN_EPOCHS=3 MLP_EPOCHS=2 LIMIT=2000 HIDDEN=30
 LIMIT_OPTION := $(if $(LIMIT),--limit $(LIMIT))
+# what must be made before anything runs: the virtual environment, unless PYTHON is another one
+SETUP := $(if $(filter .venv/bin/python,$(PYTHON)),.venv/requirements.txt)
 
 all:
 
@@ -32,7 +38,7 @@ endef
 
 # $(call chain,NAME,TRAIN SCRIPT,TEST SCRIPT,EPOCHS,TRAIN OPTIONS,INIT OPTIONS)
 define chain
-$(RUNS)/$(1)-param-0: | $(RUNS)
+$(RUNS)/$(1)-param-0: | $(RUNS) $(SETUP)
 	$(PYTHON) $(strip $(2) --init $$@ $(6))
 
 $(foreach e,$(shell seq 1 $(4)),$(call epoch,$(1),$(2),$(5),$(e),$(4)))
@@ -105,8 +111,21 @@ $(RUNS)/seeds.txt: $(SEED_ERRORS)
 $(RUNS):
 	mkdir -p $@
 
+# The stamp is a copy of the requirements installed: a newer requirements.txt installs again.
+# The parameter files depend on it only for order, so a new package version retrains nothing.
+.venv/requirements.txt: requirements.txt
+	python3 -m venv .venv
+	.venv/bin/python -m pip install --quiet -r requirements.txt
+	cp requirements.txt $@
+
+.venv: .venv/requirements.txt
+
+# The tests run make themselves, as a user would: not as a sub-make with this make's flags.
+test: $(SETUP)
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(PYTHON) -m pytest -q
+
 clean:
 	rm -rf $(RUNS)
 
-.PHONY: all clean seeds
+.PHONY: all clean seeds test .venv
 .DELETE_ON_ERROR:

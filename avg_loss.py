@@ -5,7 +5,11 @@ With one log, prints just the number; with several, one line each: the log and i
 """
 import math
 
-from plumbing import errors, logs, options
+from plumbing import requires
+requires.require('numpy')  # one line, not a traceback, if it is missing
+
+from plumbing import errors, logs, options  # noqa: E402
+from plumbing.errors import Failure  # noqa: E402
 
 
 def average(path):
@@ -15,11 +19,11 @@ def average(path):
         try:
             losses.append(float(line))
         except ValueError:
-            raise errors.Failure('{}: line {}: {!r} is not a number'.format(path, number, line)) from None
+            raise Failure('{}: line {}: {!r} is not a number'.format(path, number, line)) from None
         if not math.isfinite(losses[-1]):
-            raise errors.Failure('{}: line {}: the loss is {}'.format(path, number, line.strip()))
+            raise Failure('{}: line {}: the loss is {}'.format(path, number, line.strip()))
     if not losses:
-        raise errors.Failure('{}: no losses in it'.format(path))
+        raise Failure('{}: no losses in it'.format(path))
     return math.fsum(losses) / len(losses)
 
 

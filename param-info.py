@@ -6,7 +6,10 @@ the training data) as JSON, one field per line.
 """
 import json
 
-from plumbing import errors, options, paramfile
+from plumbing import requires
+requires.require('numpy')  # one line, not a traceback, if it is missing
+
+from plumbing import errors, options, paramfile  # noqa: E402
 
 
 def main():

@@ -8,22 +8,24 @@ Figures 1 and 2):
 --error LABEL FILE...: error rates as the test scripts print them, one per line, either just
 the rate or the parameter file and its rate, on the right. Repeat an option to overlay models.
 An epoch is the number that ends the name of the log or parameter file (log-7, lin-param-7),
-else its place in the list.
+else its place in the list. The figure's format is the one its name ends in: .png (150 dpi),
+.pdf or .svg (for slides); a file of another kind is never replaced.
 """
 import argparse
 import os
 import re
 
-import matplotlib
+from plumbing import requires
+requires.require('numpy', 'matplotlib')  # one line, not a traceback, if one is missing
+
+import matplotlib  # noqa: E402
 matplotlib.use('Agg')  # draw to files; no display needed
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 import avg_loss  # noqa: E402
-from plumbing import atomic  # noqa: E402
-from plumbing import errors  # noqa: E402
-from plumbing import logs  # noqa: E402
-from plumbing import options  # noqa: E402
+from plumbing import atomic, errors, logs, options  # noqa: E402
+from plumbing.errors import Failure  # noqa: E402
 
 
 def epoch_of(name, place):
@@ -43,7 +45,7 @@ def error_points(files):
     for path in files:
         lines = logs.read_lines(path)
         if not lines:
-            raise errors.Failure('{}: no error rates in it'.format(path))
+            raise Failure('{}: no error rates in it'.format(path))
         for number, line in enumerate(lines, 1):
             fields = line.split()
             try:
@@ -51,42 +53,95 @@ def error_points(files):
                 if len(fields) > 2 or not 0 <= rate <= 1:
                     raise ValueError
             except (ValueError, IndexError):
-                raise errors.Failure('{}: line {}: {!r} is not an error rate (RATE or PARAM_FILE '
+                raise Failure('{}: line {}: {!r} is not an error rate (RATE or PARAM_FILE '
                                      'RATE, RATE from 0 to 1)'.format(path, number, line)) from None
             name = fields[0] if len(fields) == 2 else path
             points.append((epoch_of(name, len(points) + 1), rate))
     return sorted(points)
 
 
-def plot(out, losses, errors, title=None, error_axis='test error rate'):
-    """Draw the loss series (left) and the error series (right) into the PNG file `out`."""
-    panels = [(series, ylabel) for series, ylabel in (
-        (losses, 'average training loss (cross entropy)'), (errors, error_axis)) if series]
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4), squeeze=False)
-    for ax, (series, ylabel) in zip(axes[0], panels):
+def epoch_ticks(first, last):
+    """Whole epochs for the x axis, the first and the last among them: 1, 5, 10, 15, 20."""
+    if first == last:
+        return [first]
+    inner = MaxNLocator(nbins=5, integer=True, steps=[1, 2, 5, 10]).tick_values(first, last)
+    gap = (inner[1] - inner[0]) / 3  # a tick closer to an end would crowd the end's label
+    return [first] + [int(t) for t in inner if first + gap <= t <= last - gap] + [last]
+
+
+def figure(losses, errors, title=None, error_axis='test error rate'):
+    """The loss series (left panel) and the error series (right panel), as a Figure."""
+    # error rates in percent: the ticks read 8.6, 8.4 ..., not 0.086 or 8.60%
+    panels = [(series, ylabel, scale) for series, ylabel, scale in (
+        (losses, 'average training loss (cross entropy)', 1),
+        (errors, error_axis + ' (%)', 100)) if series]
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.2), squeeze=False)
+    for ax, (series, ylabel, scale) in zip(axes[0], panels):
         for label, points in series:
             x, y = zip(*points)
-            ax.plot(x, y, marker='o', markersize=3, label=label)
+            ax.plot(x, [scale * v for v in y], marker='o', label=label)
+        epochs = [x for _, points in series for x, _ in points]
+        ax.set_xticks(epoch_ticks(min(epochs), max(epochs)))
+        ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))  # 8.6, not 8.75 or 8.50
         ax.set_xlabel('epoch')
         ax.set_ylabel(ylabel)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if series is errors:
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        ax.grid(alpha=0.3)
         ax.legend()
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    with atomic.output_file(out) as f:
-        fig.savefig(f, format='png', dpi=100, metadata={'Software': None})
+    return fig
+
+
+# Large type and thick lines, to read from the back of a room; no top and right frame.
+STYLE = {'font.size': 13, 'figure.titlesize': 15, 'lines.linewidth': 2.2, 'lines.markersize': 5,
+         'axes.spines.top': False, 'axes.spines.right': False, 'axes.grid': True,
+         'grid.alpha': 0.3, 'legend.frameon': False,
+         'pdf.fonttype': 42,  # TrueType in PDFs: slide software shows it better than Type 3
+         'svg.hashsalt': 'plot_logs'}  # the same ids in every SVG, so reruns give the same bytes
+
+# What a figure file of each format starts with, and its metadata that would change from run to
+# run (or from one matplotlib to the next), left out so that a rerun writes the same bytes.
+FORMATS = {'.png': (b'\x89PNG\r\n\x1a\n', {'Software': None}),
+           '.pdf': (b'%PDF-', {'CreationDate': None}),
+           '.svg': ((b'<?xml', b'<svg'), {'Date': None})}
+
+
+def check_output(out):
+    """The extension of the figure `out`; Failure if it is not one of FORMATS or if `out` holds
+    a file that is not a figure of its format (a log, say, given first by mistake)."""
+    extension = os.path.splitext(out)[1].lower()
+    if extension not in FORMATS:
+        raise Failure("{}: a figure's name ends in .png, .pdf or .svg; give it first, "
+                             'e.g. ./plot_logs.py figure.png --loss linear log-1 ...'.format(out))
+    if os.path.isfile(out):
+        try:
+            with open(out, 'rb') as f:
+                start = f.read(8)
+        except OSError as e:
+            raise Failure('{}: {}'.format(out, e.strerror)) from None
+        if not start.startswith(FORMATS[extension][0]):
+            raise Failure('{}: exists and its content is not {}; not replacing it'
+                                 .format(out, extension[1:].upper()))
+    return extension
+
+
+def plot(out, losses, errors, title=None, error_axis='test error rate'):
+    """Draw the loss and error series into the figure file `out`, of the format its extension
+    names (.png, .pdf or .svg)."""
+    extension = check_output(out)
+    with plt.rc_context(STYLE):
+        fig = figure(losses, errors, title, error_axis)
+        with atomic.output_file(out) as f:
+            fig.savefig(f, format=extension[1:], dpi=150, metadata=FORMATS[extension][1])
     plt.close(fig)
 
 
 def main():
-    parser = options.Parser(usage='%(prog)s OUT.png [--loss LABEL LOG ...] [--error LABEL FILE ...]',
+    parser = options.Parser(usage='%(prog)s OUT.png [--loss LABEL LOG ...] '
+                           '[--error LABEL FILE ...]',
                            description=__doc__.split('\n\n', 1)[1],
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('out', metavar='OUT.png', help='the figure to write')
+    parser.add_argument('out', metavar='OUT.png', help='the figure to write: .png, .pdf or .svg')
     parser.add_argument('--loss', nargs='+', action='append', default=[], metavar=('LABEL', 'LOG'),
                         help='a series of training logs, one per epoch')
     parser.add_argument('--error', nargs='+', action='append', default=[],
@@ -101,6 +156,10 @@ def main():
         for s in series:
             if len(s) < 2:
                 parser.error('{} {}: give a label and at least one file'.format(option, s[0]))
+            if os.path.isfile(s[0]):  # the label forgotten: the first file would be taken for it
+                raise Failure('{} {}: the label is the name of a file; give a label first, '
+                                     'e.g. {} linear {} ...'.format(option, s[0], option, s[0]))
+    check_output(args.out)  # before the logs are read: a mistake shows at once
     losses = [(s[0], loss_points(s[1:])) for s in args.loss]
     errors = [(s[0], error_points(s[1:])) for s in args.error]
     plot(args.out, losses, errors, args.title, args.error_axis)

@@ -5,7 +5,6 @@
 """
 import argparse
 import math
-import sys
 
 DEV_SIZE = 10000  # with --dev, the last 10,000 training images are held out as a dev set
 

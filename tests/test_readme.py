@@ -1,7 +1,9 @@
-"""The README's promises: its two commands first, its Python example runs as shown."""
+"""The README's promises: its two commands first; its examples run as shown."""
 import doctest
 import os
 import re
+import subprocess
+import sys
 
 from conftest import ROOT
 
@@ -11,10 +13,20 @@ README = open(os.path.join(ROOT, 'README.md')).read()
 def test_readme_starts_with_the_two_commands():
     first_block = re.search(r'```sh\n(.*?)```', README, re.S).group(1).splitlines()
     assert README.index('```sh') < 100 and len(first_block) == 2
-    assert first_block[0].startswith('python3 -m pip install -r requirements.txt && make -j2')
-    assert first_block[1].startswith('python3 -m pip install -r requirements.txt && python3 -m pytest -q')
+    assert first_block[0].split('#')[0].split() == ['make', '-j2']
+    assert first_block[1].split('#')[0].split() == ['make', 'test']
     ci = open(os.path.join(ROOT, '.ci', 'run')).read()
-    assert 'pip install' in ci and '-r requirements.txt' in ci and 'python3 -m pytest -q' in ci
+    assert ci.splitlines()[-1] == 'make test'
+
+
+def test_make_test_makes_the_venv_then_runs_pytest_with_its_python():
+    # -n prints what would run; -B as on a fresh clone, where .venv does not exist yet
+    env = {k: v for k, v in os.environ.items() if k not in ('PYTHON', 'MAKEFLAGS', 'MAKELEVEL')}
+    dry = subprocess.run(['make', '-nB', 'test'], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert dry[0] == 'python3 -m venv .venv'
+    assert '.venv/bin/python -m pip install --quiet -r requirements.txt' in dry
+    assert dry[-1].endswith(' .venv/bin/python -m pytest -q')
 
 
 def test_the_python_example_runs_as_shown():
@@ -29,3 +41,50 @@ def test_the_python_example_runs_as_shown():
 def test_the_figures_it_shows_are_committed():
     for path in re.findall(r'\]\((figures/[^)]+)\)', README):
         assert os.path.exists(os.path.join(ROOT, path)), path
+
+
+def console_commands(text):
+    """[[command, expected error or None]] of every ```console block of `text`, in order.
+
+    A command goes on to the next line after a backslash; the lines after it are its output.
+    An output line 'PROG: error: ...' shows a command that fails on purpose.
+    """
+    commands = []
+    for block in re.findall(r'```console\n(.*?)```', text, re.S):
+        for line in block.splitlines():
+            if line.startswith('$ '):
+                commands.append([line[2:], None])
+            elif commands[-1][0].endswith('\\'):
+                commands[-1][0] += '\n' + line
+            elif re.match(r'\S+: error: ', line):
+                commands[-1][1] = line
+    return commands
+
+
+def test_console_commands_are_read_with_continuations_and_errors():
+    text = '```console\n$ a \\\n  b\nout\n$ c\nc: error: no\n```\n```sh\n$ d\n```\n'
+    assert console_commands(text) == [['a \\\n  b', None], ['c', 'c: error: no']]
+
+
+def test_every_console_block_runs_as_written_in_one_empty_folder(tmp_path, small_data):
+    # As a reader runs them: in the project folder (the scripts beside what they write) with
+    # .venv activated (python3 is the Python running the tests), on 300 training images.
+    for name in os.listdir(ROOT):
+        if name.endswith('.py'):
+            os.symlink(os.path.join(ROOT, name), tmp_path / name)
+    env = dict(os.environ, MNIST_DIR=str(small_data),
+               PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ['PATH'])
+    commands = console_commands(README)
+    assert len(commands) > 15 and sum(error is not None for _, error in commands) == 2
+    for command, error in commands:
+        code = re.sub(r'\s#.*', '', command)  # without its comments
+        for name in re.findall(r'>\s*([^\s;$&]+)', code):  # the reader's results must stay
+            assert not (tmp_path / name).exists(), (command, 'overwrites', name)
+        result = subprocess.run(['bash', '-e', '-o', 'pipefail', '-c', command], cwd=tmp_path,
+                                env=env, capture_output=True, text=True, timeout=120)
+        assert 'Traceback' not in result.stderr, (command, result.stderr)
+        if error:  # fails on purpose: exit status 2 and the message shown, to its sixth word
+            assert result.returncode == 2, (command, result.stderr)
+            assert result.stderr.startswith(' '.join(error.split()[:6])), (command, result.stderr)
+        else:
+            assert result.returncode == 0, (command, result.stderr)

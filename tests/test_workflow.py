@@ -20,7 +20,7 @@ def test_the_chain_leaves_figures_and_error_rates_and_reruns_nothing(tmp_path):
     first = make(runs, '-j2')
     assert first.returncode == 0, first.stderr
     for figure in ('figure-1-linear', 'figure-2-mlp', 'figure-3-dev', 'figure-4-batch'):
-        assert matplotlib.image.imread(runs / (figure + '.png')).shape[:2] == (400, 1100)
+        assert matplotlib.image.imread(runs / (figure + '.png')).shape[:2] == (630, 1800)
     table = (runs / 'errors.txt').read_text().split('\n')[:-1]
     names = [line.split()[0] for line in table]
     assert names == ['lin-error-1', 'lin-error-2', 'mlp-error-1', 'mlp-error-2', 'lin-dev-error-1',
