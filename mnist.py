@@ -110,5 +110,5 @@ def checksums(which, data=None):
     found = {}
     for path in paths(which, data):
         with open(path, 'rb') as f:
-            found[os.path.basename(path)] = hashlib.file_digest(f, 'sha256').hexdigest()
+            found[os.path.basename(path)] = hashlib.sha256(f.read()).hexdigest()
     return found

@@ -106,7 +106,7 @@ def describe(shapes):
 def sha256(path):
     """The SHA-256 of a file's bytes, as `sha256sum` prints it."""
     with open(path, 'rb') as f:
-        return hashlib.file_digest(f, 'sha256').hexdigest()
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 # --- Writing ------------------------------------------------------------------------------------
