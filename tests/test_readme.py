@@ -30,12 +30,20 @@ def test_make_test_makes_the_venv_then_runs_pytest_with_its_python():
 
 
 def test_the_python_example_runs_as_shown():
-    examples = re.findall(r'```python\n(.*?)```', README, re.S)
+    examples = [text for text in re.findall(r'```python\n(.*?)```', README, re.S) if '>>>' in text]
     assert examples and '>>> print(c.value)\n3' in examples[0]
     for text in examples:
         test = doctest.DocTestParser().get_doctest(text, {}, 'README', 'README.md', 0)
         result = doctest.DocTestRunner().run(test)
         assert result.failed == 0 and result.attempted > 5
+
+
+def test_the_code_it_quotes_is_the_code_of_the_file_it_names():
+    # a quote is a ```python block without >>>, after a line naming its file: From `lin-train.py`
+    quotes = re.findall(r'From `([^`]+)`[^\n]*\n+```python\n(.*?)```', README, re.S)
+    assert quotes
+    for path, text in quotes:
+        assert text in open(os.path.join(ROOT, path)).read(), path
 
 
 def test_the_figures_it_shows_are_committed():
