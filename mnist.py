@@ -84,8 +84,8 @@ def read_idx(path):
                     break
                 data += chunk
             if len(data) != size:
-                raise DataError('{}: the header says {:,} bytes of data (shape {}), the file has {}'
-                                .format(path, size, shape, more_or_fewer(data, size, header)))
+                raise DataError('{}: the header says {:,} bytes of data (shape {}), the file has '
+                                '{}'.format(path, size, shape, more_or_fewer(data, size, header)))
             return numpy.frombuffer(data, numpy.uint8).reshape(shape)
     except FileNotFoundError:
         raise DataError('{}: no such file'.format(path)) from None
