@@ -87,7 +87,7 @@ class Graph:
         return self.node('mul', a, b)
 
     def logistic(self, a):
-        """The logistic function 1 / (1 + exp(-a)), element-wise.
+        """The logistic function 1 / (1 + exp(-a)), element-wise: 0 at -inf, 1 at +inf.
 
         Shapes: any (a scalar, a row or a batch), kept.
         """
@@ -96,14 +96,16 @@ class Graph:
     def logsoftmax(self, a):
         """log softmax(a) over the last axis: log probabilities from scores.
 
-        Shapes: a row (n,) or a batch of rows (m, n), n >= 1, kept.
+        Shapes: a row (n,) or a batch of rows (m, n), n >= 1, kept. A score of -inf is a class
+        of probability 0, log probability -inf; a score of +inf makes its row nan.
         """
         return self.node('logsoftmax', a)
 
     def cross_entropy(self, pred, gold):
         """-sum_i gold_i log softmax(pred)_i: one number per row (a scalar for a row vector).
 
-        Shapes: pred and gold alike, a row (n,) or a batch of rows (m, n).
+        Shapes: pred and gold alike, a row (n,) or a batch of rows (m, n). A class that gold
+        gives weight 0 adds 0, even if its score is -inf.
         """
         logprob = self.logsoftmax(pred)
         return self.node('cross-entropy', logprob, gold)
@@ -157,8 +159,10 @@ def forward(graph):
             check_matmul(n)
             n.value = n.children[0].value @ n.children[1].value
         elif n.type == 'logistic':
-            # equal to 1 / (1 + exp(-a)), but exp cannot overflow for very negative a
-            n.value = 0.5 + 0.5 * numpy.tanh(0.5 * n.children[0].value)
+            # 1 / (1 + e) for a >= 0, e / (1 + e) for a < 0, with e = exp(-|a|) <= 1: exp cannot
+            # overflow, and neither tail is a difference of nearby numbers that rounds to 0
+            e = numpy.exp(-numpy.abs(n.children[0].value))
+            n.value = numpy.where(n.children[0].value >= 0, 1, e) / (1 + e)
         elif n.type == 'logsoftmax':
             # log softmax(a)_i = a_i - log sum_j exp(a_j); logaddexp.reduce takes that log of a
             # sum without computing exp(a_j), which overflows for scores over 709
@@ -166,9 +170,11 @@ def forward(graph):
             a = n.children[0].value
             n.value = a - numpy.logaddexp.reduce(a, axis=-1, keepdims=True)
         elif n.type == 'cross-entropy':
-            # the tutorial's numpy.dot; vecdot takes it row by row for a batch
+            # the tutorial's numpy.dot; vecdot takes it row by row for a batch. A class that gold
+            # gives weight 0 adds 0: where(gold, ...) drops it, as 0 * -inf would be nan
             check_alike_rows(n)
-            n.value = (-1) * numpy.vecdot(n.children[0].value, n.children[1].value)
+            logprob, gold = n.children[0].value, n.children[1].value
+            n.value = (-1) * numpy.vecdot(numpy.where(gold, logprob, 0), gold)
         # beyond the tutorial
         elif n.type == 'sub':
             check_elementwise(n)
@@ -221,7 +227,11 @@ def backward(graph):
             if c[0].requires_grad: add_grad(c[0], n.grad @ c[1].value.T)              # dL/dx = dL/dn A^T
             if c[1].requires_grad: add_grad(c[1], transpose_mul(c[0].value, n.grad))  # dL/dA = x^T dL/dn
         elif n.type == 'logistic':
-            if c[0].requires_grad: add_grad(c[0], n.grad * n.value * (1 - n.value))  # dL/da = dL/dn s (1 - s)
+            # s (1 - s) is e / (1 + e)^2 with e = exp(-|a|): 1 - s would round to 0 for a > 37,
+            # where s (1 - s) is still a float (4e-18 at 40)
+            if c[0].requires_grad:
+                e = numpy.exp(-numpy.abs(c[0].value))
+                add_grad(c[0], n.grad * e / (1 + e) ** 2)  # dL/da = dL/dn s (1 - s)
         elif n.type == 'logsoftmax':
             # dL/da = dL/dn - softmax(a) sum_i (dL/dn)_i, with softmax(a) = exp(n)
             if c[0].requires_grad:
@@ -242,7 +252,11 @@ def backward(graph):
             if c[0].requires_grad:
                 add_grad(c[0], numpy.full(c[0].value.shape, n.grad))  # dL/da_i = dL/dn
         elif n.type == 'tanh':
-            if c[0].requires_grad: add_grad(c[0], n.grad * (1 - n.value ** 2))  # dL/da = dL/dn (1 - t^2)
+            # 1 - t^2 is 4e / (1 + e)^2 with e = exp(-2|a|): 1 - t^2 loses digits as |t| nears 1,
+            # and all of them for |a| > 19
+            if c[0].requires_grad:
+                e = numpy.exp(-2 * numpy.abs(c[0].value))
+                add_grad(c[0], n.grad * 4 * e / (1 + e) ** 2)  # dL/da = dL/dn (1 - t^2)
         elif n.type == 'relu':
             if c[0].requires_grad: add_grad(c[0], n.grad * (c[0].value > 0))  # dL/da = dL/dn [a > 0]
         elif n.type == 'squared-error':

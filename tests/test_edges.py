@@ -2,6 +2,8 @@
 
 Each case starts as the issue's did: `from nn import *; import numpy as np; g = Graph()`.
 """
+import decimal
+
 import numpy as np
 import pytest
 
@@ -79,6 +81,44 @@ def test_one_hot_refuses_a_label_outside_0_to_n_minus_1(label):
 
 def test_one_hot_takes_every_class_and_numpy_integers():
     assert [one_hot(k, 3).tolist() for k in (0, np.int64(1), 2)] == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+
+
+# --- 4. The logistic's tails ---------------------------------------------------------------------
+
+def exact_logistic(a):
+    """1 / (1 + e^-a) and s (1 - s), to 60 digits."""
+    with decimal.localcontext(decimal.Context(prec=60)):
+        s = 1 / (1 + (-decimal.Decimal(a)).exp())
+        return s, s * (1 - s)
+
+
+@pytest.mark.parametrize('a', [-40.0, -30.0, 30.0, 40.0, -700.0])
+def test_logistic_is_accurate_in_both_tails(a):
+    g = Graph()
+    x = g.var(np.array([a]))
+    g.sum(g.logistic(x))
+    forward(g)
+    backward(g)
+    value, slope = exact_logistic(a)
+    assert abs(g.nodes[1].value[0] - float(value)) <= 2.3e-16 * float(value)  # was 0 at -40
+    assert abs(x.grad[0] - float(slope)) <= 4.5e-16 * float(slope)  # was 0 at +40
+
+
+def test_logistic_at_minus_40_as_the_issue_saw_it():
+    g = Graph()
+    g.logistic(g.var(np.array(-40.)))
+    forward(g)
+    assert g.nodes[-1].value == 4.248354255291589e-18  # the float nearest 1 / (1 + e^40)
+
+
+def test_logistic_and_tanh_at_infinity_and_their_slopes_there():
+    g = Graph()
+    x = g.var(np.array([-np.inf, np.inf]))
+    g.sum(g.add(g.logistic(x), g.tanh(x)))
+    forward(g)
+    backward(g)
+    assert g.nodes[1].value.tolist() == [0.0, 1.0] and g.nodes[2].value.tolist() == [-1.0, 1.0]
+    assert x.grad.tolist() == [0.0, 0.0]
 
 
 # --- 5. A plain number as the seed ----------------------------------------------------------------
@@ -196,6 +236,20 @@ def test_float32_values_keep_float32_gradients():
     forward(g)
     backward(g)
     assert a.grad.dtype == np.float32 and g.nodes[-1].grad.dtype == np.float32
+
+
+def test_cross_entropy_with_a_class_of_score_minus_inf():
+    g = Graph()
+    score = g.var(np.array([[0.0, -np.inf, 0.0], [2.0, -np.inf, 1.0]]))
+    gold = g.var(np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]), requires_grad=False)
+    L = g.cross_entropy(score, gold)
+    forward(g)
+    backward(g)
+    # a class of probability 0 that gold gives weight 0 adds 0 (0 * -inf made it nan)
+    np.testing.assert_allclose(L.value, [np.log(2), np.log(1 + np.e)], rtol=1e-15)
+    p = np.exp(1) / (1 + np.exp(1))
+    np.testing.assert_allclose(score.grad, [[-0.5, 0, 0.5], [p, 0, -p]], rtol=1e-15)
+    assert g.nodes[-2].value[0, 1] == -np.inf
 
 
 # --- 7. gradcheck on float32 values ----------------------------------------------------------------
