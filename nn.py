@@ -174,7 +174,7 @@ def forward(graph):
             # gives weight 0 adds 0: where(gold, ...) drops it, as 0 * -inf would be nan
             check_alike_rows(n)
             logprob, gold = n.children[0].value, n.children[1].value
-            n.value = (-1) * numpy.vecdot(numpy.where(gold, logprob, 0), gold)
+            n.value = (-1) * numpy.vecdot(numpy.where(gold, logprob, 0.0), gold)
         # beyond the tutorial
         elif n.type == 'sub':
             check_elementwise(n)
@@ -312,9 +312,8 @@ def seed(loss):
             loss.id, loss.type))
     value = numpy.asarray(loss.value)
     dtype = value.dtype if value.dtype.kind == 'f' else numpy.float64
-    if loss.grad is None:
-        return numpy.ones(value.shape, dtype)  # dL/dL = 1
-    grad = numpy.asarray(loss.grad, dtype)  # 1, 1.0 and numpy.float32(1) alike
+    # dL/dL = 1; 1, 1.0 and numpy.float32(1) alike become an array of dtype
+    grad = numpy.asarray(1.0 if loss.grad is None else loss.grad, dtype)
     if grad.shape == value.shape:
         return grad
     if grad.ndim == 0:
