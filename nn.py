@@ -16,7 +16,8 @@ of rows (m, n), one row per sample; `mul` is the matrix product `@`. Each builde
 says which shapes its type takes; `forward` refuses others with a ValueError that names the
 node, its type and the shapes. Each node type has a builder in `Graph`, a case in `forward`
 and a case in `backward`, in the same order in all three: the tutorial's types first, then the
-ones a student reaches for next. To add a type, add all three, and a case to gradcheck.py.
+ones a student reaches for next. To add a type, add all three (the forward case checks the
+shapes its builder's docstring allows), and a case to gradcheck.py and to tests/extremes.py.
 """
 import numpy
 
@@ -97,7 +98,7 @@ class Graph:
         """log softmax(a) over the last axis: log probabilities from scores.
 
         Shapes: a row (n,) or a batch of rows (m, n), n >= 1, kept. A score of -inf is a class
-        of probability 0, log probability -inf; a score of +inf makes its row nan.
+        of probability 0, log probability -inf; a score of +inf, or a row of -inf only, is nan.
         """
         return self.node('logsoftmax', a)
 
@@ -312,7 +313,7 @@ def seed(loss):
             loss.id, loss.type))
     value = numpy.asarray(loss.value)
     dtype = value.dtype if value.dtype.kind == 'f' else numpy.float64
-    # dL/dL = 1; 1, 1.0 and numpy.float32(1) alike become an array of dtype
+    # dL/dL = 1 unless the caller set it; a Python number, having no shape, becomes an array
     grad = numpy.asarray(1.0 if loss.grad is None else loss.grad, dtype)
     if grad.shape == value.shape:
         return grad
