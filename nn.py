@@ -171,11 +171,12 @@ def forward(graph):
             a = n.children[0].value
             n.value = a - numpy.logaddexp.reduce(a, axis=-1, keepdims=True)
         elif n.type == 'cross-entropy':
-            # the tutorial's numpy.dot; vecdot takes it row by row for a batch. A class that gold
-            # gives weight 0 adds 0: where(gold, ...) drops it, as 0 * -inf would be nan
+            # the tutorial's numpy.dot; vecdot takes it row by row for a batch
             check_alike_rows(n)
-            logprob, gold = n.children[0].value, n.children[1].value
-            n.value = (-1) * numpy.vecdot(numpy.where(gold, logprob, 0.0), gold)
+            n.value = (-1) * numpy.vecdot(n.children[0].value, n.children[1].value)
+            if has_nan(n.value):  # 0 * -inf: a class of score -inf that gold gives weight 0
+                logprob, gold = n.children[0].value, n.children[1].value
+                n.value = (-1) * numpy.vecdot(numpy.where(gold, logprob, 0.0), gold)  # adds 0
         # beyond the tutorial
         elif n.type == 'sub':
             check_elementwise(n)
@@ -377,6 +378,11 @@ def refuse(n, takes):
     shapes = ' and '.join(str(numpy.shape(v)) for v in values)
     raise ValueError('node {} ({}): cannot take shape{} {}; {} takes {}'.format(
         n.id, n.type, 's' if len(values) > 1 else '', shapes, n.type, takes))
+
+
+def has_nan(x):
+    """Whether a number or an array holds a nan, the one value not equal to itself."""
+    return x != x if x.ndim == 0 else (x != x).any()
 
 
 def one_hot(label, n):
