@@ -44,7 +44,8 @@ def run(build, *values, upstream=None):
     g = nn.Graph()
     leaves = [g.var(numpy.array(v, dtype=float)) for v in values]
     loss = build(g, *leaves)
-    nn.forward(g)
+    with numpy.errstate(invalid='ignore'):  # cross-entropy's 0 * -inf, which it leaves out
+        nn.forward(g)
     if upstream is not None:
         loss.grad = numpy.array(upstream, dtype=float)
     nn.backward(g)
