@@ -9,6 +9,7 @@ file. A file that is missing or not what it should be raises DataError, whose me
 """
 import gzip
 import hashlib
+import math
 import os
 import zlib
 
@@ -57,7 +58,11 @@ def paths(which, data=None):
 
 
 def read_idx(path):
-    """The array in an IDX file of bytes, gunzipped if need be, its header checked against it."""
+    """The array in an IDX file of bytes, gunzipped if need be, its header checked against it.
+
+    Nothing is allocated from the header's word: a damaged one may declare a terabyte. The data
+    is read as it comes, and must be exactly as long as the header's sizes say.
+    """
     try:
         with open(path, 'rb') as raw:
             gzipped = raw.read(2) == b'\x1f\x8b'
@@ -70,23 +75,36 @@ def read_idx(path):
             if len(header) < 4 * magic[3]:
                 raise DataError('{}: header cut short'.format(path))
             shape = tuple(int(d) for d in numpy.frombuffer(header, '>u4'))
-            data = numpy.empty(shape, numpy.uint8)
-            view, got = memoryview(data).cast('B'), 0
-            while got < data.size:  # 4 MiB at a time: gzip copies through a buffer as big as the read
-                n = f.readinto(view[got:got + 2**22])
-                if not n:
+            size = math.prod(shape)
+            data = bytearray()
+            while len(data) <= size:  # one byte more than said tells a file that is too long
+                # 4 MiB at a time: gzip copies through a buffer as big as the read
+                chunk = f.read(min(2**22, size + 1 - len(data)))
+                if not chunk:
                     break
-                got += n
-            if got != data.size or f.read(1):
-                raise DataError('{}: the header says {} bytes of data (shape {}), the file has {}'
-                                .format(path, data.size, shape, 'fewer' if got != data.size else 'more'))
-            return data
+                data += chunk
+            if len(data) != size:
+                raise DataError('{}: the header says {:,} bytes of data (shape {}), the file has '
+                                '{}'.format(path, size, shape, more_or_fewer(data, size, header)))
+            return numpy.frombuffer(data, numpy.uint8).reshape(shape)
     except FileNotFoundError:
         raise DataError('{}: no such file'.format(path)) from None
     except IsADirectoryError:
         raise DataError('{}: is a folder, not a data file'.format(path)) from None
     except (OSError, EOFError, zlib.error) as e:
         raise DataError('{}: cannot be read: {}'.format(path, e)) from None
+
+
+def more_or_fewer(data, size, header):
+    """What read_idx says of data that is not `size` bytes long, with a hint if the header's
+    sizes were written little-endian (IDX is big-endian)."""
+    if len(data) > size:
+        return 'more'
+    swapped = tuple(int(d) for d in numpy.frombuffer(header, '<u4'))
+    if math.prod(swapped) == len(data):
+        return 'fewer, {:,}; read little-endian, its sizes {} would fit: IDX sizes are ' \
+               'big-endian'.format(len(data), swapped)
+    return 'fewer, {:,}'.format(len(data))
 
 
 def load(which, data=None):

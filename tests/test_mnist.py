@@ -2,12 +2,13 @@
 import hashlib
 import gzip
 import os
+import tracemalloc
 
 import numpy
 import pytest
 
 import mnist
-from conftest import ROOT, write_idx
+from conftest import ROOT, assert_fails, run, write_idx
 
 
 def test_the_shipped_files_are_the_real_mnist():
@@ -94,3 +95,66 @@ def test_counts_shapes_and_labels_are_checked(tmp_path, small_data):
     write_idx(tmp_path / 'train-images-idx3-ubyte.gz', numpy.zeros((300, 27, 27)))
     with pytest.raises(mnist.DataError, match='not 28x28'):
         mnist.load('train', str(tmp_path))
+
+
+# --- Headers that lie about the sizes (issue 11, case 8) -----------------------------------------
+
+def header(ndim, sizes, byteorder='big'):
+    return bytes([0, 0, 8, ndim]) + b''.join(s.to_bytes(4, byteorder) for s in sizes)
+
+
+def labels_little_endian(small_data):
+    labels = (small_data / 'train-labels-idx1-ubyte').read_bytes()[8:]
+    return header(1, [len(labels)], 'little') + labels  # 300 labels, said as 738,263,040
+
+
+def images_little_endian(small_data):
+    with gzip.open(small_data / 'train-images-idx3-ubyte.gz') as f:
+        pixels = f.read()[16:]
+    return gzip.compress(header(3, [300, 28, 28], 'little') + pixels)
+
+
+def two_to_the_31_images(small_data):  # 2^31 x 28 x 28 bytes: 1.5 TiB
+    return gzip.compress(header(3, [2**31, 28, 28]) + bytes(5 * 784))
+
+
+def sizes_whose_product_overflows_int64(small_data):
+    return header(3, [2**32 - 1] * 3) + bytes(100)
+
+
+@pytest.mark.parametrize('which_file, make, words', [
+    ('train-labels-idx1-ubyte', labels_little_endian,
+     ['the header says 738,263,040 bytes of data', 'fewer, 300; read little-endian, its sizes '
+      '(300,) would fit: IDX sizes are big-endian']),
+    ('train-images-idx3-ubyte.gz', images_little_endian,
+     ['fewer, 235,200; read little-endian, its sizes (300, 28, 28) would fit']),
+    ('train-images-idx3-ubyte.gz', two_to_the_31_images,
+     ['the header says 1,683,627,180,032 bytes of data (shape (2147483648, 28, 28)), '
+      'the file has fewer, 3,920']),
+    ('train-images-idx3-ubyte.gz', sizes_whose_product_overflows_int64,
+     ['the header says 79,228,162,458,924,105,385,300,197,375 bytes', 'fewer, 100']),
+])
+def test_a_header_that_lies_about_the_sizes_ends_the_scripts_with_one_line(
+        tmp_path, small_data, which_file, make, words):
+    folder = tmp_path / 'data'
+    folder.mkdir()
+    path = damaged(folder, small_data, which_file, make(small_data))
+    run('lin-train.py', '--init', tmp_path / 'p0', check=0)
+    for script, args in (('lin-train.py', [tmp_path / 'p0', tmp_path / 'p1']),
+                         ('lin-test.py', [tmp_path / 'p0', '--dev'])):  # --dev: the train files
+        result = run(script, *args, '--data', folder)
+        assert_fails(result, '{}: error: {}: '.format(script, path), *words)
+    assert not (tmp_path / 'p1').exists()
+
+
+def test_a_header_of_2_to_the_31_images_allocates_nothing_for_them(tmp_path, small_data):
+    path = tmp_path / 'images'
+    path.write_bytes(two_to_the_31_images(small_data))
+    tracemalloc.start()
+    try:
+        with pytest.raises(mnist.DataError, match='the file has fewer'):
+            mnist.read_idx(str(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**23  # the 4 MiB read buffer and little else (numpy reports to tracemalloc)

@@ -1,0 +1,167 @@
+"""Generated cases for every node type: shapes its builder accepts, values up to 1e3 in size.
+
+For each, backward's gradients must match central differences, have their node's shape and a
+floating dtype; shapes outside the rules must be refused by forward, naming node and shapes.
+"""
+import numpy
+import pytest
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import gradcheck
+import nn
+
+SETTINGS = settings(max_examples=40, deadline=None)
+BIG = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)  # 0, +-1e3, tiny ones too
+
+
+@st.composite
+def inputs(draw, type):
+    """The shapes of the inputs of a node of `type`, as its builder's docstring allows them:
+    scalars (), rows (n,), batches (m, n) with m = 1 among them, biases, and scalars with any.
+    """
+    m, n, k = draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    row_or_batch = draw(st.sampled_from([(n,), (m, n)]))
+    any_shape = draw(st.sampled_from([(), (n,), (m, n)]))
+    if type in ('add', 'sub', 'emul'):
+        return draw(st.sampled_from([[any_shape, any_shape], [(m, n), (n,)], [(n,), (m, n)],
+                                     [any_shape, ()], [(), any_shape]]))
+    if type == 'mul':
+        return [row_or_batch, (n, k)]
+    if type in ('cross-entropy', 'squared-error'):
+        return [row_or_batch, row_or_batch]
+    if type == 'logsoftmax':
+        return [row_or_batch]
+    return [any_shape]  # var, logistic, tanh, relu, sum
+
+
+def build(g, type, leaves):
+    """A graph whose last node is of `type`, reading `leaves`."""
+    if type == 'var':
+        return leaves[0]
+    if type == 'cross-entropy':
+        return g.cross_entropy(*leaves)
+    return getattr(g, type.replace('-', '_'))(*leaves)
+
+
+def numeric_gradient(g, v, seed):
+    """dL/dv by central differences, L = sum(seed * last value), each entry moved by +-h with
+    h = 1e-5 max(1, |entry|), and by +-h/2: (4 D(h/2) - D(h)) / 3 cancels the h^2 term of the
+    error (Richardson). The change of the last value is summed after the subtraction, so that
+    the parts of L that the entry does not move cancel exactly."""
+    last, numeric = g.nodes[-1], numpy.zeros_like(v.value)
+
+    def difference(i, h):
+        old = v.value[i]
+        changes = []
+        for x in (old + h, old - h):
+            v.value[i] = x
+            nn.forward(g)
+            changes.append(numpy.copy(last.value))
+        v.value[i] = old
+        return numpy.sum(seed * (changes[0] - changes[1])) / ((old + h) - (old - h))
+
+    for i in numpy.ndindex(v.value.shape):
+        h = 1e-5 * max(1.0, abs(v.value[i]))
+        numeric[i] = (4 * difference(i, h / 2) - difference(i, h)) / 3
+    nn.forward(g)
+    return numeric
+
+
+def assert_gradients_match(g, leaves, seed):
+    """Backward against central differences. The tolerance allows for the rounding of values
+    up to size^2 (a product of two entries of size up to 1e3) over a step of 1e-5."""
+    last = g.nodes[-1]
+    nn.forward(g)
+    last.grad = seed
+    nn.backward(g)
+    analytic = [v.grad for v in leaves]
+    size = max([1.0] + [float(numpy.max(numpy.abs(v.value))) for v in leaves if v.value.size])
+    atol = 1e-9 * float(numpy.sum(numpy.abs(seed))) * size ** 2 + 1e-12
+    for v, grad in zip(leaves, analytic):
+        numpy.testing.assert_allclose(grad, numeric_gradient(g, v, seed), rtol=1e-4, atol=atol,
+                                      err_msg='node {} of {}'.format(v.id, last.type))
+
+
+TYPES = gradcheck.node_types()
+
+
+@pytest.mark.parametrize('type', TYPES)
+@SETTINGS
+@given(data=st.data())
+def test_gradients_match_central_differences_with_their_nodes_shapes(type, data):
+    shapes = data.draw(inputs(type), label='shapes')
+    values = [data.draw(hnp.arrays(numpy.float64, s, elements=BIG), label='value') for s in shapes]
+    if type == 'relu':  # its kink at 0 is no place for a difference quotient
+        values = [numpy.where(numpy.abs(x) < 0.01, 0.5, x) for x in values]
+    g = nn.Graph()
+    leaves = [g.var(x) for x in values]
+    last = build(g, type, leaves)
+    nn.forward(g)
+    seed = data.draw(hnp.arrays(numpy.float64, numpy.shape(last.value),
+                                elements=st.floats(-2, 2)), label='seed')
+    last.grad = seed
+    nn.backward(g)
+    for n in g.nodes:
+        assert n.grad.shape == numpy.shape(n.value) and n.grad.dtype.kind == 'f', n
+    assert_gradients_match(g, leaves, seed)
+
+
+def test_the_comparison_catches_a_gradient_off_by_one_percent(monkeypatch):
+    g = nn.Graph()
+    a, b = g.var(numpy.array([[0.5, -2.0]])), g.var(numpy.array([3.0, 1e3]))
+    g.squared_error(g.logistic(g.add(a, b)), g.var(numpy.array([[0.2, 0.1]])))
+    assert_gradients_match(g, [a, b], numpy.array([1.5]))
+    monkeypatch.setattr(nn, 'add_grad', lambda n, delta: setattr(n, 'grad', 1.01 * delta))
+    with pytest.raises(AssertionError, match='node 0 of squared-error'):
+        assert_gradients_match(g, [a, b], numpy.array([1.5]))
+
+
+# --- Shapes outside the rules are refused ------------------------------------------------------
+
+SHAPES = st.sampled_from([(), (1,), (2,), (3,), (1, 2), (2, 1), (2, 2), (3, 2), (2, 3)])
+
+
+def accepts(type, a, b):
+    """The rule of each builder's docstring, written out for two input shapes a and b."""
+    if type in ('add', 'sub', 'emul'):
+        bias = (len(a) == 2 and b == a[1:]) or (len(b) == 2 and a == b[1:])
+        return a == b or bias or a == () or b == ()
+    if type == 'mul':
+        return len(a) in (1, 2) and len(b) == 2 and a[-1] == b[0]
+    return a == b and len(a) in (1, 2)  # cross-entropy, squared-error
+
+
+@pytest.mark.parametrize('type', ['add', 'sub', 'emul', 'mul', 'cross-entropy', 'squared-error'])
+@settings(max_examples=60, deadline=None)
+@given(a=SHAPES, b=SHAPES)
+def test_forward_refuses_shapes_outside_the_rules_naming_node_and_shapes(type, a, b):
+    g = nn.Graph()
+    g.var(0.0)  # so that the node refused is not node 2
+    x, y = g.var(numpy.ones(a)), g.var(numpy.ones(b))
+    last = build(g, type, [x, y])
+    if accepts(type, a, b):
+        nn.forward(g)
+        nn.backward(g)
+        assert x.grad.shape == a and y.grad.shape == b
+    elif type == 'cross-entropy' and a == ():  # its logsoftmax refuses first
+        with pytest.raises(ValueError, match=r'^node 3 \(logsoftmax\): cannot take shape \(\); '):
+            nn.forward(g)
+    else:
+        with pytest.raises(ValueError) as e:
+            nn.forward(g)
+        assert str(e.value).startswith('node {} ({}): cannot take shapes {} and {}; {} takes '
+                                       .format(last.id, type, a, b, type)), str(e.value)
+
+
+@settings(max_examples=30, deadline=None)
+@given(shape=SHAPES)
+def test_logsoftmax_refuses_a_scalar_and_takes_rows_and_batches(shape):
+    g = nn.Graph()
+    g.logsoftmax(g.var(numpy.zeros(shape)))
+    if shape:
+        nn.forward(g)
+        numpy.testing.assert_allclose(numpy.exp(g.nodes[-1].value).sum(axis=-1), 1)
+    else:
+        with pytest.raises(ValueError, match=r'^node 1 \(logsoftmax\): cannot take shape \(\); '):
+            nn.forward(g)
