@@ -104,7 +104,8 @@ def cases(rows, rng):
         'tanh': lambda: g.tanh(var(*shape)),
         'relu': lambda: g.relu(var(*shape)),
         'logsoftmax': lambda: g.logsoftmax(var(*shape)),
-        'cross-entropy': lambda: g.cross_entropy(var(*shape), g.var(rng.dirichlet(numpy.ones(4), rows))),
+        'cross-entropy': lambda: g.cross_entropy(var(*shape),
+                                                 g.var(rng.dirichlet(numpy.ones(4), rows))),
         'squared-error': lambda: g.squared_error(var(*shape), var(*shape)),
     }
     graphs = {}
@@ -124,7 +125,8 @@ def self_check(rng=None):
             nn.forward(g)
             seed = rng.uniform(-1, 1, numpy.shape(g.nodes[-1].value))  # any upstream gradient
             worst, error = check(g, seed)[0]
-            report.append((name, 'row' if rows is None else 'batch of {}'.format(rows), worst, error))
+            shape = 'row' if rows is None else 'batch of {}'.format(rows)
+            report.append((name, shape, worst, error))
     return report
 
 

@@ -13,7 +13,8 @@ from plumbing import errors, options, paramfile  # noqa: E402
 
 
 def main():
-    parser = options.Parser(usage='%(prog)s PARAM [PARAM ...]', description=__doc__.split('\n\n')[1])
+    parser = options.Parser(usage='%(prog)s PARAM [PARAM ...]',
+                            description=__doc__.split('\n\n')[1])
     parser.add_argument('params', nargs='+', metavar='PARAM')
     for path in parser.parse_args().params:
         record = dict(file=path, **paramfile.read(path)[1])

@@ -154,7 +154,8 @@ def compare(model, loops, samples, rounds, lr):
             results[name] = numpy.array(losses, dtype=float)
         for name, losses in results.items():
             difference = numpy.max(numpy.abs(losses - results['hand']))
-            assert difference <= 1e-12, '{} {}: losses differ by {:.1e}'.format(model, name, difference)
+            assert difference <= 1e-12, '{} {}: losses differ by {:.1e}'.format(
+                model, name, difference)
     return {name: ([s / h for s, h in zip(seconds[name], seconds['hand'])],
                    statistics.median(seconds[name]) / len(samples) * 1e6,
                    statistics.median(pf[name])) for name in loops}

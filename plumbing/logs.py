@@ -65,8 +65,8 @@ class LossLog:
                           'parameter file written)'.format(bad[0], first + block.index(bad[0])))
         average = math.fsum(block) / len(block)
         if average > DIVERGED:
-            raise Failure('the loss diverged: {:.3g} on average over samples {:,}-{:,} of the epoch;'
-                          ' try a smaller --lr (no parameter file written)'.format(
+            raise Failure('the loss diverged: {:.3g} on average over samples {:,}-{:,} of the '
+                          'epoch; try a smaller --lr (no parameter file written)'.format(
                               average, first, first + len(block) - 1))
         try:
             self.out.write(''.join('{:.6g}\n'.format(v) for v in block))

@@ -65,7 +65,8 @@ def read(path):
         record = json.loads(str(arrays.pop('record')))
         record['model'], int(record['epoch'])
     except (KeyError, ValueError, TypeError):
-        raise Failure('{}: not a parameter file of these scripts (no record)'.format(path)) from None
+        raise Failure('{}: not a parameter file of these scripts (no record)'.format(
+            path)) from None
     return arrays, record
 
 
@@ -100,7 +101,8 @@ def load_all(args):
 
 def describe(shapes):
     """'b 10, w 784x10': parameter shapes for a message."""
-    return ', '.join('{} {}'.format(name, 'x'.join(map(str, s))) for name, s in sorted(shapes.items()))
+    return ', '.join('{} {}'.format(name, 'x'.join(map(str, s)))
+                     for name, s in sorted(shapes.items()))
 
 
 def sha256(path):
@@ -144,12 +146,14 @@ def check_overwrite(path, record, overwrite=False):
     same = [old.get(k) == record[k] for k in ('model', 'epoch', 'options', 'hidden')]
     if all(same):
         return
-    made = 'by --init' if old['epoch'] == 0 else 'from {}'.format((old.get('input') or {}).get('file'))
+    source = (old.get('input') or {}).get('file')
+    made = 'by --init' if old['epoch'] == 0 else 'from {}'.format(source)
     raise Failure('{}: holds epoch {} of the {} model, made {}{}; this run would write {} over it '
                   '(give another name, or --overwrite)'.format(
                       path, old['epoch'], old['model'], made,
                       ', with other options' if all(same[:2]) else '',
-                      'epoch {}'.format(record['epoch']) if record['epoch'] else 'new initial parameters'))
+                      'epoch {}'.format(record['epoch']) if record['epoch']
+                      else 'new initial parameters'))
 
 
 def record_options(args, epoch):

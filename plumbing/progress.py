@@ -4,7 +4,7 @@ import time
 
 
 class Progress:
-    """progress = Progress(60000); progress.update(done) now and then; progress.done() at the end."""
+    """p = Progress(60000); p.update(done) now and then; p.done() at the end."""
 
     def __init__(self, total):
         self.total, self.start = total, time.time()

@@ -72,7 +72,8 @@ def test_epochs_come_from_the_names_in_any_order(tmp_path):
     single.write_text('0.0801\n')
     assert plot_logs.error_points([errors, single]) == [(3, 0.085), (7, 0.0801), (12, 0.079)]
     unnumbered = write_log(tmp_path / 'first', [4.0])
-    assert plot_logs.loss_points([unnumbered, write_log(tmp_path / 'second', [5.0])]) == [(1, 4.0), (2, 5.0)]
+    second = write_log(tmp_path / 'second', [5.0])
+    assert plot_logs.loss_points([unnumbered, second]) == [(1, 4.0), (2, 5.0)]
 
 
 def test_plot_draws_both_panels_into_a_png(tmp_path):

@@ -1,4 +1,4 @@
-"""nn.py against the tutorial: its snippets as written, every gradient against finite differences."""
+"""nn.py against the tutorial: its snippets as written, each gradient against finite differences."""
 import numpy
 import pytest
 

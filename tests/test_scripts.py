@@ -96,7 +96,8 @@ def test_test_script_prints_the_error_rate_of_one_file(trained, small_data):
     rate = float(out)
     params, _ = paramfile.load(trained / 'lin-param-2', 'linear')
     images, labels = mnist.load('test', str(small_data))
-    by_hand = numpy.mean((images[numpy.arange(200)] @ params['w'] + params['b']).argmax(1) != labels)
+    scores = images[numpy.arange(200)] @ params['w'] + params['b']
+    by_hand = numpy.mean(scores.argmax(1) != labels)
     assert out == '{:.4f}\n'.format(by_hand) and 0 < rate < 0.5
 
 
@@ -207,7 +208,8 @@ def test_parameters_whose_shapes_do_not_fit(tmp_path, lin0):
                          ('missing', dict(w=numpy.zeros((784, 10)))),
                          ('nan', dict(w=numpy.full((784, 10), numpy.nan), b=numpy.zeros(10)))):
         paramfile.write(tmp_path / name, arrays, record)
-        words = ['not all finite'] if name == 'nan' else ['do not fit the linear model', 'b 10, w 784x10']
+        words = (['not all finite'] if name == 'nan' else
+                 ['do not fit the linear model', 'b 10, w 784x10'])
         assert_fails(run('lin-test.py', tmp_path / name), tmp_path / name, *words)
 
 
@@ -378,10 +380,11 @@ def test_every_file_records_how_it_was_made(trained, small_data):
     assert record['model'] == 'linear' and record['shapes'] == {'w': [784, 10], 'b': [10]}
     assert record['epoch'] == 2 and record['made_by'] == 'lin-train.py'
     assert record['options'] == dict(lr=0.01, seed=0, limit=None, batch_size=1, dev=False)
-    assert record['input'] == dict(file=str(trained / 'lin-param-1'), sha256=sha(trained / 'lin-param-1'))
+    parent = trained / 'lin-param-1'
+    assert record['input'] == dict(file=str(parent), sha256=sha(parent))
     # each data file's SHA-256, as `sha256sum FILE` prints it
-    assert record['data'] == {'train-images-idx3-ubyte.gz': sha(small_data / 'train-images-idx3-ubyte.gz'),
-                              'train-labels-idx1-ubyte': sha(small_data / 'train-labels-idx1-ubyte')}
+    assert record['data'] == {name: sha(small_data / name) for name in (
+        'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte')}
     assert record['samples'] == 300
     log = [float(v) for v in (trained / 'log-2').read_text().split()]
     assert record['average_loss'] == pytest.approx(numpy.mean(log), rel=1e-5)
