@@ -186,6 +186,21 @@ def epoch_process(rounds):
     return ratios, peak
 
 
+def batch_epochs(images, labels, order, batch_sizes, rounds):
+    """{B: seconds of a linear epoch (extrapolated) with batches of B rows, median of rounds}."""
+    loop = script_loop('lin-train.py')
+    took = {b: [] for b in batch_sizes}
+    for _ in range(rounds):
+        for b in batch_sizes:
+            samples = [(images[order[i:i + b]], labels[order[i:i + b]])
+                       for i in range(0, len(order), b)]
+            params = paramfile.initial('linear', None, None)
+            t = time.perf_counter()
+            loop(params, samples, 0.01 * b)
+            took[b].append((time.perf_counter() - t) / len(order) * len(labels))
+    return {b: statistics.median(s) for b, s in took.items()}
+
+
 def spread(ratios):
     return '{:.2f} ({:.2f}-{:.2f})'.format(statistics.median(ratios), min(ratios), max(ratios))
 
@@ -225,6 +240,9 @@ def main():
             print('{:<8} {:<10} {:>8,} {:>16} {:>8.1f} {:>12.1f}'.format(
                 model if model == 'linear' else 'mlp-300', name, n,
                 spread(ratios) if name != 'hand' else '1', us, pf))
+    epochs = batch_epochs(images, labels, order[:n_linear], (1, 32), rounds)
+    print('lin-train.py loop, one epoch by batch size: {}; speed-up {:.1f}x'.format(
+        ', '.join('{}: {:.2f} s'.format(b, s) for b, s in epochs.items()), epochs[1] / epochs[32]))
     ratios, peak = epoch_process(max(3, rounds // 2))
     print('whole lin-train.py epoch / bench/hand-train.py epoch, as processes: {}; '
           'lin-train.py peak resident memory {:.0f} MB'.format(spread(ratios), peak))

@@ -9,6 +9,7 @@ to lower the learning rate; the block of losses where it happened is not written
 """
 import math
 import sys
+import time
 
 import numpy
 
@@ -39,6 +40,7 @@ class LossLog:
     def __init__(self, out=None):
         self.out = out or sys.stdout
         self.block, self.count, self.total = [], 0, 0.0
+        self.started = time.time()  # for the epoch's time in paramfile.finish
         # numpy would warn of each overflow on the way to a nan loss: flush says it in one line
         numpy.seterr(over='ignore', invalid='ignore', divide='ignore')
         if self.out.isatty():

@@ -193,7 +193,7 @@ def start(args):
     record = dict(model=args.model, hidden=hidden, shapes=shapes(args.model, hidden), epoch=epoch,
                   made_by=args.prog, options=record_options(args, epoch),
                   input=dict(file=args.param_in, sha256=sha256(args.param_in)),
-                  dev_held_out=args.dev, started=time.time())
+                  dev_held_out=args.dev)
     check_overwrite(args.param_out, record, args.overwrite)
     return params, record
 
@@ -208,7 +208,7 @@ def finish(args, params, record, log):
         if not numpy.isfinite(value).all():
             raise Failure('parameter {} overflowed; try a smaller --lr (no parameter file '
                           'written)'.format(name))
-    seconds = time.time() - record.pop('started')
+    seconds = time.time() - log.started
     write(args.param_out, params, dict(record, samples=log.count, average_loss=average))
     print('{}: epoch {}: {:,} samples, average loss {:.4f}, {:.1f} s -> {}'.format(
         args.prog, record['epoch'], log.count, average, seconds, args.param_out), file=sys.stderr)

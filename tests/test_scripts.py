@@ -284,7 +284,7 @@ def test_parameters_that_overflow_after_the_last_loss_are_not_written(tmp_path, 
     log = logs.LossLog(open(os.devnull, 'w'))
     log.write(1.0)
     with pytest.raises(errors.Failure, match='parameter w overflowed; try a smaller --lr'):
-        paramfile.finish(args, params, dict(record, started=0), log)
+        paramfile.finish(args, params, record, log)
     assert sorted(os.listdir(tmp_path)) == ['lin-param-0']
 
 
