@@ -12,7 +12,6 @@ pages of their own: kept in the heap, the 10 MB that reading MNIST frees would p
 a training run's memory. Elsewhere than glibc this does nothing.
 """
 import ctypes
-import ctypes.util
 
 M_TRIM_THRESHOLD = -1  # free memory at the top of the heap beyond which malloc returns it
 M_MMAP_THRESHOLD = -3  # blocks at least this big get pages of their own, returned when freed
@@ -23,8 +22,7 @@ HEAP_BLOCKS = 8 << 20
 def keep_freed_memory():
     """Ask glibc's malloc to keep freed memory for reuse; True if it agreed, False elsewhere."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library('c'))
-        mallopt = libc.mallopt
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
     except (OSError, AttributeError, TypeError):  # not glibc: macOS, Windows, musl
         return False
     return bool(mallopt(M_MMAP_THRESHOLD, HEAP_BLOCKS) and mallopt(M_TRIM_THRESHOLD, KEEP))

@@ -161,6 +161,14 @@ def compare(model, loops, samples, rounds, lr):
                    statistics.median(pf[name])) for name in loops}
 
 
+PEAK = """import runpy, sys
+sys.argv = sys.argv[1:]
+sys.path.insert(0, {!r})
+runpy.run_path(sys.argv[0], run_name='__main__')
+print(next(line for line in open('/proc/self/status') if line.startswith('VmHWM')), file=sys.stderr)
+""".format(ROOT)
+
+
 def epoch_process(rounds):
     """[lin-train.py seconds / hand-train.py seconds] per round, and lin-train.py's peak MB."""
     ratios = []
@@ -170,10 +178,12 @@ def epoch_process(rounds):
                     'hand': ['bench/hand-train.py', p0, p1 + '.npz']}
         subprocess.run([sys.executable, os.path.join(ROOT, 'lin-train.py'), '--init', p0],
                        check=True, stderr=subprocess.DEVNULL)
-        subprocess.run([sys.executable, os.path.join(ROOT, 'lin-train.py'), p0, p1], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        # the biggest child so far, and lin-train.py is the only one that ran an epoch
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        # the peak as the epoch's own process sees it (VmHWM): a child's ru_maxrss would count
+        # the memory of this process, which it starts as a copy of
+        report = subprocess.run([sys.executable, '-c', PEAK, os.path.join(ROOT, 'lin-train.py'),
+                                 p0, p1], check=True, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True).stderr
+        peak = int(report.split('VmHWM:')[1].split()[0]) / 1024
         for r in range(rounds):
             took = {}
             for name in (('graph', 'hand') if r % 2 == 0 else ('hand', 'graph')):
@@ -192,8 +202,9 @@ def batch_epochs(images, labels, order, batch_sizes, rounds):
     took = {b: [] for b in batch_sizes}
     for _ in range(rounds):
         for b in batch_sizes:
-            samples = [(images[order[i:i + b]], labels[order[i:i + b]])
-                       for i in range(0, len(order), b)]
+            samples = ([(images[k], labels[k]) for k in order] if b == 1 else  # rows, as the script
+                       [(images[order[i:i + b]], labels[order[i:i + b]])
+                        for i in range(0, len(order), b)])
             params = paramfile.initial('linear', None, None)
             t = time.perf_counter()
             loop(params, samples, 0.01 * b)
