@@ -39,11 +39,13 @@ def test_the_python_example_runs_as_shown():
 
 
 def test_the_code_it_quotes_is_the_code_of_the_file_it_names():
-    # a quote is a ```python block without >>>, after a line naming its file: From `lin-train.py`
-    quotes = re.findall(r'From `([^`]+)`[^\n]*\n+```python\n(.*?)```', README, re.S)
+    # a quote is a ```python block without >>>, after a line naming its file and lines:
+    # From `lin-train.py`, lines 20-38:
+    quotes = re.findall(r'From `([^`]+)`, lines (\d+)-(\d+):\n+```python\n(.*?)```', README, re.S)
     assert quotes
-    for path, text in quotes:
-        assert text in open(os.path.join(ROOT, path)).read(), path
+    for path, first, last, text in quotes:
+        lines = open(os.path.join(ROOT, path)).read().splitlines(keepends=True)
+        assert ''.join(lines[int(first) - 1:int(last)]) == text, path
 
 
 def test_the_figures_it_shows_are_committed():
