@@ -11,6 +11,7 @@
 #   lin-dev-*                             20 linear epochs holding out a dev set (dev-error-N)
 #   lin-b32-*                             20 linear epochs in mini-batches of 32
 #   figure-*.png, errors.txt              the figures and a table of every error rate
+# make -j2 seeds: both chains again from seeds 1-5 (lin-sS-*, mlp-sS-*), their range in seeds.txt
 
 PYTHON ?= .venv/bin/python
 RUNS ?= runs
@@ -29,9 +30,11 @@ all:
 # Its log is written under a temporary name and renamed once the parameter file is complete,
 # so a log that exists means its epoch is done (a killed epoch is simply run again).
 define epoch
-$(RUNS)/$(1)-log-$(4): $(if $(filter 1,$(4)),$(RUNS)/$(1)-param-0,$(RUNS)/$(1)-log-$(shell expr $(4) - 1))
+$(RUNS)/$(1)-log-$(4): $(if $(filter 1,$(4)),$(RUNS)/$(1)-param-0,\
+                        $(RUNS)/$(1)-log-$(shell expr $(4) - 1))
 	@echo '== $(1): epoch $(4) of $(5)' >&2
-	$(PYTHON) $(strip $(2) $(3) $(LIMIT_OPTION)) $(RUNS)/$(1)-param-$(shell expr $(4) - 1) $(RUNS)/$(1)-param-$(4) > $$@.partial
+	$(PYTHON) $(strip $(2) $(3) $(LIMIT_OPTION)) $(RUNS)/$(1)-param-$(shell expr $(4) - 1) \
+	    $(RUNS)/$(1)-param-$(4) > $$@.partial
 	mv $$@.partial $$@
 
 endef
@@ -75,7 +78,8 @@ $(RUNS)/figure-2-mlp.png: $(lin-logs) $(lin-errors) $(mlp-logs) $(mlp-errors)
 	    --error linear $(lin-errors) --error MLP $(mlp-errors)
 
 $(RUNS)/figure-3-dev.png: $(lin-dev-logs) $(lin-dev-errors) $(lin-dev-dev-errors)
-	$(PYTHON) plot_logs.py $@ --title 'Linear classifier trained on 50,000 images: dev and test error' \
+	$(PYTHON) plot_logs.py $@ \
+	    --title 'Linear classifier trained on 50,000 images: dev and test error' \
 	    --error-axis 'error rate' \
 	    --loss 'training (50,000 images)' $(lin-dev-logs) \
 	    --error 'dev set (last 10,000 training images)' $(lin-dev-dev-errors) \
@@ -86,16 +90,21 @@ $(RUNS)/figure-4-batch.png: $(lin-logs) $(lin-errors) $(lin-b32-logs) $(lin-b32-
 	    --loss 'batch 1, lr 0.01' $(lin-logs) --loss 'batch 32, lr 0.32' $(lin-b32-logs) \
 	    --error 'batch 1, lr 0.01' $(lin-errors) --error 'batch 32, lr 0.32' $(lin-b32-errors)
 
-$(RUNS)/errors.txt: $(lin-errors) $(mlp-errors) $(lin-dev-errors) $(lin-dev-dev-errors) $(lin-b32-errors)
+$(RUNS)/errors.txt: $(lin-errors) $(mlp-errors) $(lin-dev-errors) $(lin-dev-dev-errors) \
+                    $(lin-b32-errors)
 	@for f in $^; do printf '%-28s %s\n' "$$(basename $$f)" "$$(cat $$f)"; done > $@
 
 # The same two chains from other seeds (the shuffled order, and the MLP's first parameters):
 # make -j2 seeds. runs/seeds.txt: each seed's last test error, and their range by model.
 SEEDS ?= 1 2 3 4 5
-$(foreach s,$(SEEDS),$(eval $(call chain,lin-s$(s),lin-train.py,lin-test.py,$(LIN_EPOCHS),--seed $(s),--seed $(s))))
-$(foreach s,$(SEEDS),$(eval $(call chain,mlp-s$(s),mlp-train.py,mlp-test.py,$(MLP_EPOCHS),--seed $(s),--hidden $(HIDDEN) --seed $(s))))
-SEED_ERRORS := $(RUNS)/lin-error-$(LIN_EPOCHS) $(foreach s,$(SEEDS),$(RUNS)/lin-s$(s)-error-$(LIN_EPOCHS)) \
-               $(RUNS)/mlp-error-$(MLP_EPOCHS) $(foreach s,$(SEEDS),$(RUNS)/mlp-s$(s)-error-$(MLP_EPOCHS))
+$(foreach s,$(SEEDS),$(eval $(call chain,lin-s$(s),lin-train.py,lin-test.py,$(LIN_EPOCHS),\
+    --seed $(s),--seed $(s))))
+$(foreach s,$(SEEDS),$(eval $(call chain,mlp-s$(s),mlp-train.py,mlp-test.py,$(MLP_EPOCHS),\
+    --seed $(s),--hidden $(HIDDEN) --seed $(s))))
+SEED_ERRORS := $(RUNS)/lin-error-$(LIN_EPOCHS) \
+               $(foreach s,$(SEEDS),$(RUNS)/lin-s$(s)-error-$(LIN_EPOCHS)) \
+               $(RUNS)/mlp-error-$(MLP_EPOCHS) \
+               $(foreach s,$(SEEDS),$(RUNS)/mlp-s$(s)-error-$(MLP_EPOCHS))
 
 seeds: $(RUNS)/seeds.txt
 	@cat $<
