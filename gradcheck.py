@@ -20,9 +20,12 @@ import inspect
 import re
 import sys
 
-import numpy
+from plumbing import requires
+requires.require('numpy')  # one line, not a traceback, if it is missing
 
-import nn
+import numpy  # noqa: E402
+
+import nn  # noqa: E402
 
 TOLERANCE = 1e-6
 

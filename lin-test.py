@@ -5,10 +5,8 @@ The fraction of the 10,000 test images whose highest score is not their label. W
 files (./lin-test.py lin-param-{1..20}), one line each: the file and its error rate. --dev
 measures on the dev set instead (the last 10,000 training images, for files trained with --dev).
 """
-import numpy
-
+from plumbing import dataset, errors, options, paramfile  # first: it says if numpy is missing
 import nn
-from plumbing import dataset, errors, options, paramfile
 
 errors.in_one_line()                   # a bad file or option: one line on stderr, exit 2
 args = options.test('linear')          # PARAM [PARAM ...], --dev, --data
@@ -24,7 +22,7 @@ for path, params in files:
         x = g.var(img)
         score = g.add(g.mul(x, w), b)
         nn.forward(g)  # no backward: testing needs no gradient
-        wrong += numpy.sum(numpy.argmax(score.value, axis=1) != label)  # the highest score
+        wrong += (score.value.argmax(axis=1) != label).sum()  # argmax: the highest score
         total += len(label)
     rate = wrong / total
     print('{:.4f}'.format(rate) if len(files) == 1 else '{} {:.4f}'.format(path, rate))

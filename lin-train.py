@@ -6,8 +6,8 @@ image once, in a shuffled order), prints each image's loss, one per line, and wr
 parameters to lin-param-1. `./lin-train.py --init lin-param-0` writes the first parameters:
 zeros. `./lin-train.py --help` lists the options: learning rate, seed, batch size, ...
 """
+from plumbing import dataset, errors, logs, options, paramfile  # first: it says if numpy is missing
 import nn
-from plumbing import dataset, errors, logs, options, paramfile
 
 errors.in_one_line()                     # a bad file or option: one line on stderr, exit 2
 args = options.train('linear', lr=0.01)  # PARAM_IN PARAM_OUT, --lr, --seed, ...

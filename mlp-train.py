@@ -6,8 +6,8 @@ Reads the parameters w1, b1, w2 and b2 from mlp-param-0, takes one SGD step per 
 new parameters to mlp-param-1. `./mlp-train.py --init mlp-param-0` writes the first parameters:
 random matrices, 300 hidden units (--hidden). `./mlp-train.py --help` lists the options.
 """
+from plumbing import dataset, errors, logs, options, paramfile  # first: it says if numpy is missing
 import nn
-from plumbing import dataset, errors, logs, options, paramfile
 
 errors.in_one_line()                     # a bad file or option: one line on stderr, exit 2
 args = options.train('mlp', lr=0.1)      # PARAM_IN PARAM_OUT, --lr, --seed, ...

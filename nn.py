@@ -65,6 +65,12 @@ class Graph:
 
         It needs a gradient if one of its children does; backward skips the others.
         """
+        for c in children:  # a child from elsewhere would keep old gradients: backward skips it
+            mine = isinstance(c, ComputeNode) and c.id < len(self.nodes) and self.nodes[c.id] is c
+            if not mine:
+                raise ValueError('node {} ({}): its child {!r} is not a node of this graph; make a '
+                                 'value a node with g.var(value), in this graph'.format(
+                                     len(self.nodes), type, c))
         v = ComputeNode(type, len(self.nodes), *children)
         v.requires_grad = any([c.requires_grad for c in children])  # a list: faster than (...)
         self.nodes.append(v)
@@ -214,8 +220,8 @@ def forward(graph):
         if trace: trace(n)  # for showgraph.py --trace: the value just computed
 
 
-def backward(graph):
-    """Compute dL/dnode for every node that needs it, where L is the last node (the loss).
+def backward(graph, loss=None):
+    """Compute dL/dnode for every node that needs it, where L is `loss`, by default the last node.
 
     Goes over graph.nodes in reverse, so a node's gradient is complete before it is passed on
     to its children. Each call starts afresh: the gradients of an earlier call are dropped, so
@@ -224,13 +230,17 @@ def backward(graph):
     seed: ones (dL/dL = 1) unless the caller set loss.grad after the last forward. For a batch,
     the loss is one number per row and the gradients are those of their sum. The seed may be any
     number (it then stands for every row) or an array of the loss's shape. Every gradient has its
-    node's shape and a floating dtype: the loss's own, float64 for an integer loss.
+    node's shape and a floating dtype: the loss's own, float64 for an integer loss. A node built
+    after the loss (a prediction, say) gets no gradient: give the loss, backward(g, loss), when it
+    is not the last node.
     """
     if not graph.nodes:
         raise ValueError('backward: the graph has no nodes; build a loss and run forward first')
-    *rest, loss = graph.nodes
-    for n in rest:
-        n.grad = None
+    if loss is None:
+        loss = graph.nodes[-1]  # the tutorial's: the loss is the last node built
+    for n in graph.nodes:
+        if n is not loss:
+            n.grad = None
     loss.grad = seed(loss)
     for n in reversed(graph.nodes):
         if n.grad is None:
@@ -317,7 +327,7 @@ def sum_to(grad, n):
 
     A bias b added to every row of a batch receives the sum of the rows' gradients.
     """
-    shape = n.value.shape
+    shape = numpy.shape(n.value)
     if grad.shape == shape:
         return grad
     grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
@@ -422,7 +432,7 @@ def one_hot(label, n):
     For an array of B labels (a batch), B such vectors: a B x n matrix. ValueError unless every
     label is a whole number in 0..n-1 (numpy would take -1 as the last class).
     """
-    if isinstance(label, (int, numpy.integer)) and 0 <= label < n:  # one label: kept fast
+    if isinstance(label, (int, numpy.integer)) and label is not True and 0 <= label < n:  # fast
         v = numpy.zeros(n)
         v[label] = 1.0
         return v

@@ -36,7 +36,19 @@ def epoch_of(name, place):
 
 def loss_points(logs):
     """[(epoch, average loss)] of the logs."""
-    return sorted((epoch_of(path, i), avg_loss.average(path)) for i, path in enumerate(logs, 1))
+    return one_per_epoch([(epoch_of(path, i), avg_loss.average(path), path)
+                          for i, path in enumerate(logs, 1)])
+
+
+def one_per_epoch(points):
+    """[(epoch, value)] sorted, from [(epoch, value, file)]; Failure if two are of one epoch."""
+    seen = {}
+    for epoch, _, name in points:
+        if epoch in seen:
+            raise Failure('{} and {}: both are of epoch {}; give one file per epoch in a series'
+                          .format(seen[epoch], name, epoch))
+        seen[epoch] = name
+    return sorted((epoch, value) for epoch, value, _ in points)
 
 
 def error_points(files):
@@ -56,8 +68,8 @@ def error_points(files):
                 raise Failure('{}: line {}: {!r} is not an error rate (RATE or PARAM_FILE '
                                      'RATE, RATE from 0 to 1)'.format(path, number, line)) from None
             name = fields[0] if len(fields) == 2 else path
-            points.append((epoch_of(name, len(points) + 1), rate))
-    return sorted(points)
+            points.append((epoch_of(name, len(points) + 1), rate, name))
+    return one_per_epoch(points)
 
 
 def epoch_ticks(first, last):

@@ -20,10 +20,10 @@ import os
 import re
 import sys
 
-import numpy
+from plumbing import atomic, errors, options, paramfile  # first: one line if no numpy
+import numpy  # noqa: E402
 
-import nn
-from plumbing import atomic, errors, options, paramfile
+import nn  # noqa: E402
 
 SMALL = 6  # a value of up to 6 numbers is shown in full; a bigger one by its shape and norm
 FORMATS = ('png', 'pdf', 'svg')  # of a picture, from its file name

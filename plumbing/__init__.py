@@ -8,3 +8,6 @@ dataset    the shuffled training samples of an epoch, the test set, the dev spli
 logs       the losses printed during training, checked; reading logs back
 progress   samples done and time left, on a terminal
 """
+from plumbing.requires import require
+
+require('numpy')  # every module here needs it: one line, not a traceback, if it is missing

@@ -17,7 +17,8 @@ def check_output(path, input_path=None):
     """Failure unless `path` can be written: its folder exists, it is no folder nor the input."""
     folder = os.path.dirname(path) or '.'
     if not os.path.isdir(folder):
-        raise Failure('{}: folder {} does not exist'.format(path, folder))
+        raise Failure('{}: {} {}'.format(path, folder, 'is not a folder' if os.path.exists(folder)
+                                         else 'does not exist'))
     if os.path.isdir(path):
         raise Failure('{}: is a folder'.format(path))
     if input_path and os.path.exists(path) and os.path.samefile(path, input_path):

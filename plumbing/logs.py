@@ -8,6 +8,7 @@ A loss that is not finite, or that has clearly diverged, ends the run with a Fai
 to lower the learning rate; the block of losses where it happened is not written.
 """
 import math
+import os
 import sys
 import time
 
@@ -43,9 +44,14 @@ class LossLog:
         self.started = time.time()  # for the epoch's time in paramfile.finish
         # numpy would warn of each overflow on the way to a nan loss: flush says it in one line
         numpy.seterr(over='ignore', invalid='ignore', divide='ignore')
+        self.hint()
+
+    def hint(self):
+        """On a terminal, say where the losses should go: the shell's > log-N forgotten."""
         if self.out.isatty():
-            print('{}: printing one loss per sample; to keep them, send them to a file: '
-                  '> log-1'.format(sys.argv[0].rsplit('/', 1)[-1]), file=sys.stderr)
+            print('{}: printing one loss per sample to the terminal; to keep them in a log, run '
+                  'the command again with > log-N (N the epoch) at its end'.format(
+                      os.path.basename(sys.argv[0])), file=sys.stderr)
 
     def write(self, loss):
         """Add a loss: a number, or one number per row of a batch."""
@@ -85,4 +91,5 @@ class LossLog:
     def close(self):
         """Print what is left; the average loss of all samples."""
         self.flush()
+        self.hint()  # again: the first scrolled away with the losses
         return self.total / self.count if self.count else float('nan')

@@ -22,8 +22,11 @@ def number(kind, low):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError('{!r} is not a number'.format(text)) from None
-        if not math.isfinite(value) or value < low or (kind is float and value == low):
+            raise argparse.ArgumentTypeError('{!r} is not {}'.format(
+                text, 'a whole number' if kind is int else 'a number')) from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError('{!r} is not a finite number'.format(text))
+        if value < low or (kind is float and value == low):
             raise argparse.ArgumentTypeError('{!r} must be {} {}'.format(
                 text, 'at least' if kind is int else 'above', low))
         return value
@@ -62,14 +65,19 @@ def train(model, lr, argv=None):
     p.add_argument('--overwrite', action='store_true', help='write PARAM_OUT even over a result '
                    'of another epoch, model or options (refused without it)')
     if model == 'mlp':
-        p.add_argument('--hidden', type=number(int, 1), default=300,
-                       help='with --init: hidden units (default: %(default)s)')
+        p.add_argument('--hidden', type=number(int, 1),
+                       help='with --init: hidden units (default: 300); after it, PARAM_IN has '
+                       'its own')
     data_option(p)
     args = p.parse_args(argv)
     if args.init and (args.param_in or args.param_out):
         p.error('--init takes one file and no PARAM_IN, PARAM_OUT')
     if not args.init and not args.param_out:
         p.error('give PARAM_IN and PARAM_OUT, or --init PARAM_OUT')
+    if getattr(args, 'hidden', None) and not args.init:
+        p.error('--hidden goes with --init: {} has its hidden units already'.format(args.param_in))
+    if model == 'mlp' and args.hidden is None:
+        args.hidden = 300
     args.model, args.prog = model, p.prog
     return args
 

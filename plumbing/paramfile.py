@@ -148,12 +148,12 @@ def check_overwrite(path, record, overwrite=False):
         return
     source = (old.get('input') or {}).get('file')
     made = 'by --init' if old['epoch'] == 0 else 'from {}'.format(source)
-    raise Failure('{}: holds epoch {} of the {} model, made {}{}; this run would write {} over it '
-                  '(give another name, or --overwrite)'.format(
+    raise Failure('{}: holds epoch {} of the {} model, made {}{}; this run would write {} of the {} '
+                  'model over it (give another name, or --overwrite)'.format(
                       path, old['epoch'], old['model'], made,
                       ', with other options' if all(same[:2]) else '',
                       'epoch {}'.format(record['epoch']) if record['epoch']
-                      else 'new initial parameters'))
+                      else 'initial parameters', record['model']))
 
 
 def record_options(args, epoch):

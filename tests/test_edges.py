@@ -275,3 +275,31 @@ def test_gradcheck_checks_float32_values_in_float64_and_puts_them_back(monkeypat
     assert gradcheck.main() == 0
     out = capsys.readouterr().out
     assert out.startswith('checked in float64 (values of other dtypes are cast')
+
+
+# --- Found by a new user: nodes of another graph, a loss that is not the last node ---------------
+
+def test_a_child_from_another_graph_or_not_a_node_is_refused():
+    g0 = Graph()
+    w = g0.var(np.ones((3, 2)))  # made once, outside the loop of graphs: its grad would pile up
+    g = Graph()
+    x = g.var(np.ones(3))
+    with pytest.raises(ValueError, match=r'^node 1 \(mul\): its child .* is not a node of this '
+                                         r'graph; make a value a node with g.var\(value\)'):
+        g.mul(x, w)
+    with pytest.raises(ValueError, match=r'^node 1 \(add\): its child 2\.0 is not a node'):
+        g.add(x, 2.0)
+
+
+def test_backward_from_a_loss_that_is_not_the_last_node():
+    g = Graph()
+    w = g.var(np.array([[1.0, -1.0], [0.5, 2.0]]))
+    score = g.mul(g.var(np.array([1.0, 2.0])), w)
+    loss = g.cross_entropy(score, g.var(one_hot(0, 2)))
+    g.logsoftmax(score)  # a prediction, built after the loss
+    forward(g)
+    backward(g, loss)
+    # dL/dscore = softmax(score) - gold, score = [2, 3]; dL/dw = x^T dL/dscore
+    p = np.exp([2.0, 3.0]) / np.exp([2.0, 3.0]).sum()
+    np.testing.assert_allclose(w.grad, np.outer([1.0, 2.0], p - [1.0, 0.0]), rtol=1e-12)
+    assert g.nodes[-1].grad is None  # no path from the prediction to the loss

@@ -223,3 +223,12 @@ def test_showgraph_command(tmp_path):
     assert dot.count('[label=') == 13
     run('showgraph.py', 'mlp', '--png', tmp_path / 'mlp.png', check=0)
     assert (tmp_path / 'mlp.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+
+
+def test_two_files_of_one_epoch_in_a_series_are_refused(tmp_path):
+    one = write_log(tmp_path / 'log-1', [1.0])
+    (tmp_path / 'b32').mkdir()
+    other = write_log(tmp_path / 'b32' / 'lin-b32-log-1', [2.0])
+    result = run('plot_logs.py', tmp_path / 'f.png', '--loss', 'linear', one, other)
+    assert_fails(result, '{} and {}: both are of epoch 1; give one file per epoch'.format(one, other))
+    assert not (tmp_path / 'f.png').exists()

@@ -23,9 +23,11 @@ def run_with(python, script, *args, **env):
                           text=True, env=dict(os.environ, **env), timeout=60)
 
 
-@pytest.mark.parametrize('script', ['avg_loss.py', 'plot_logs.py', 'param-info.py'])
+@pytest.mark.parametrize('script', ['avg_loss.py', 'plot_logs.py', 'param-info.py', 'lin-train.py',
+                                    'mlp-train.py', 'lin-test.py', 'mlp-test.py', 'showgraph.py',
+                                    'gradcheck.py'])
 def test_without_numpy(bare_python, script):
-    result = run_with(bare_python, script, 'log-1')
+    result = run_with(bare_python, script, 'param-1')
     assert_fails(result, script + ': error: numpy is not installed for ' + bare_python, INSTALL)
 
 

@@ -216,11 +216,11 @@ def test_parameters_whose_shapes_do_not_fit(tmp_path, lin0):
 @pytest.mark.parametrize('script, option, value, words', [
     ('lin-train.py', '--lr', '-1', ["'-1' must be above 0"]),
     ('lin-train.py', '--lr', '0', ["'0' must be above 0"]),
-    ('lin-train.py', '--lr', 'nan', ["'nan' must be above 0"]),
-    ('lin-train.py', '--lr', 'inf', ["'inf' must be above 0"]),
+    ('lin-train.py', '--lr', 'nan', ["'nan' is not a finite number"]),
+    ('lin-train.py', '--lr', 'inf', ["'inf' is not a finite number"]),
     ('lin-train.py', '--lr', 'fast', ["'fast' is not a number"]),
     ('lin-train.py', '--limit', '0', ['--limit', "'0' must be at least 1"]),
-    ('lin-train.py', '--limit', '2.5', ["'2.5' is not a number"]),
+    ('lin-train.py', '--limit', '2.5', ["'2.5' is not a whole number"]),
     ('lin-train.py', '--batch-size', '0', ['--batch-size', 'at least 1']),
     ('lin-train.py', '--seed', '-3', ['--seed', 'at least 0']),
     ('mlp-train.py', '--hidden', '0', ['--hidden', "'0' must be at least 1"]),
@@ -238,7 +238,8 @@ def test_wrong_number_of_files(tmp_path, lin0):
 
 
 @pytest.mark.parametrize('out, words', [
-    ('no-such-folder/lin-param-1', ['no-such-folder/lin-param-1', 'folder', 'does not exist']),
+    ('no-such-folder/lin-param-1', ['no-such-folder/lin-param-1: no-such-folder does not exist']),
+    ('lin-param-0/lin-param-1', ['lin-param-0/lin-param-1: lin-param-0 is not a folder']),
     ('/proc/lin-param-1', ['/proc/lin-param-1', 'cannot write in /proc']),
     ('.', ['is a folder']),
 ])
@@ -446,16 +447,23 @@ def test_swapped_arguments_do_not_overwrite_an_earlier_epoch(chain, small_data):
                  small_data, '--limit', 100)
     refused(result, chain / 'lin-param-1', [
         'holds epoch 1 of the linear model, made from {}'.format(chain / 'lin-param-0'),
-        'this run would write epoch 3 over it'])
+        'this run would write epoch 3 of the linear model over it'])
     assert result.stdout == '' and sha(chain / 'lin-param-1') == before
 
 
 def test_init_does_not_overwrite_trained_parameters(chain):
     before = sha(chain / 'lin-param-2')
     refused(run('lin-train.py', '--init', chain / 'lin-param-2'), chain / 'lin-param-2',
-            ['holds epoch 2 of the linear model', 'would write new initial parameters over it'])
+            ['holds epoch 2 of the linear model',
+             'would write initial parameters of the linear model over it'])
     assert sha(chain / 'lin-param-2') == before
     run('lin-train.py', '--init', chain / 'lin-param-0', check=0)  # the same --init again: fine
+
+
+def test_hidden_goes_with_init_only(chain, tmp_path):
+    run('mlp-train.py', '--init', tmp_path / 'm0', '--hidden', 4, check=0)
+    assert_fails(run('mlp-train.py', tmp_path / 'm0', tmp_path / 'm1', '--hidden', 30),
+                 '--hidden goes with --init: {} has its hidden units already'.format(tmp_path / 'm0'))
 
 
 def test_another_model_or_chain_is_not_overwritten(chain, small_data, tmp_path):
@@ -515,7 +523,9 @@ def test_a_terminal_without_a_log_gets_a_hint(tmp_path, lin0, small_data):
     os.close(side)
     os.close(terminal)
     assert result.returncode == 0
-    assert result.stderr.splitlines()[0] == ('lin-train.py: printing one loss per sample; to '
-                                             'keep them, send them to a file: > log-1')
+    hint = ('lin-train.py: printing one loss per sample to the terminal; to keep them in a log, '
+            'run the command again with > log-N (N the epoch) at its end')
+    lines = result.stderr.splitlines()
+    assert lines[0] == hint and lines[1] == hint  # before the losses, and after: it scrolls away
     quiet = run('lin-train.py', lin0, tmp_path / 'p2', '--data', small_data, '--limit', 5)
-    assert 'send them to a file' not in quiet.stderr
+    assert 'keep them in a log' not in quiet.stderr
