@@ -356,7 +356,11 @@ def seed(loss):
     value = numpy.asarray(loss.value)
     dtype = value.dtype if value.dtype.kind == 'f' else numpy.float64
     # dL/dL = 1 unless the caller set it; a Python number, having no shape, becomes an array
-    grad = numpy.asarray(1.0 if loss.grad is None else loss.grad, dtype)
+    try:
+        grad = numpy.asarray(1.0 if loss.grad is None else loss.grad, dtype)
+    except (TypeError, ValueError):
+        raise TypeError('node {} ({}): loss.grad {!r} is not a number or an array of numbers'
+                        .format(loss.id, loss.type, loss.grad)) from None
     if grad.shape == value.shape:
         return grad
     if grad.ndim == 0:

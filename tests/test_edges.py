@@ -303,3 +303,12 @@ def test_backward_from_a_loss_that_is_not_the_last_node():
     p = np.exp([2.0, 3.0]) / np.exp([2.0, 3.0]).sum()
     np.testing.assert_allclose(w.grad, np.outer([1.0, 2.0], p - [1.0, 0.0]), rtol=1e-12)
     assert g.nodes[-1].grad is None  # no path from the prediction to the loss
+
+
+def test_a_seed_that_is_not_a_number_is_named():
+    g = Graph()
+    loss = g.sum(g.var(np.ones(3)))
+    forward(g)
+    loss.grad = 'x'
+    with pytest.raises(TypeError, match=r"^node 1 \(sum\): loss.grad 'x' is not a number"):
+        backward(g)
