@@ -166,6 +166,7 @@ def forward(graph):
     Gradients of the old values are dropped, the loss's too: `backward` seeds it anew. A node
     whose children's shapes its type does not take (see its builder) is a ValueError naming it.
     """
+    check_graph(graph, 'forward')
     for n in graph.nodes:
         n.grad = None
         if n.type == 'var':
@@ -234,10 +235,13 @@ def backward(graph, loss=None):
     after the loss (a prediction, say) gets no gradient: give the loss, backward(g, loss), when it
     is not the last node.
     """
+    check_graph(graph, 'backward')
     if not graph.nodes:
         raise ValueError('backward: the graph has no nodes; build a loss and run forward first')
     if loss is None:
         loss = graph.nodes[-1]  # the tutorial's: the loss is the last node built
+    elif not (isinstance(loss, ComputeNode) and graph.nodes[loss.id:loss.id + 1] == [loss]):
+        raise ValueError('backward: the loss {!r} is not a node of this graph'.format(loss))
     for n in graph.nodes:
         if n is not loss:
             n.grad = None
@@ -368,6 +372,12 @@ def seed(loss):
     raise ValueError('node {} ({}): loss.grad has shape {} and the loss {}; set it to a number '
                      'or an array of the loss\'s shape'.format(loss.id, loss.type, grad.shape,
                                                                 value.shape))
+
+
+def check_graph(graph, caller):
+    """TypeError unless `graph` is a Graph: forward(c) with a node c is an easy slip."""
+    if not isinstance(graph, Graph):
+        raise TypeError('{}: give it the graph (g = Graph()), not {!r}'.format(caller, graph))
 
 
 # Shape checks of forward: each raises a ValueError naming the node, its type and the shapes.

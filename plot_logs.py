@@ -170,7 +170,12 @@ def main():
                 parser.error('{} {}: give a label and at least one file'.format(option, s[0]))
             if os.path.isfile(s[0]):  # the label forgotten: the first file would be taken for it
                 raise Failure('{} {}: the label is the name of a file; give a label first, '
-                                     'e.g. {} linear {} ...'.format(option, s[0], option, s[0]))
+                              'e.g. {} linear {} ...'.format(option, s[0], option, s[0]))
+        labels = [s[0] for s in series]
+        for label in labels:
+            if labels.count(label) > 1:  # two series the legend could not tell apart
+                raise Failure('{} {}: the label is given twice; give each series its own, or all '
+                              'its files after one label'.format(option, label))
     check_output(args.out)  # before the logs are read: a mistake shows at once
     losses = [(s[0], loss_points(s[1:])) for s in args.loss]
     errors = [(s[0], error_points(s[1:])) for s in args.error]

@@ -312,3 +312,18 @@ def test_a_seed_that_is_not_a_number_is_named():
     loss.grad = 'x'
     with pytest.raises(TypeError, match=r"^node 1 \(sum\): loss.grad 'x' is not a number"):
         backward(g)
+
+
+def test_forward_and_backward_name_a_slip_in_their_arguments():
+    g = Graph()
+    c = g.add(g.var(1.0), g.var(2.0))
+    with pytest.raises(TypeError, match=r'^forward: give it the graph \(g = Graph\(\)\), not '):
+        forward(c)
+    forward(g)
+    with pytest.raises(TypeError, match=r'^backward: give it the graph'):
+        backward(c, g)
+    other = Graph()
+    elsewhere = other.var(1.0)
+    for loss in (3.0, elsewhere):
+        with pytest.raises(ValueError, match=r'^backward: the loss .* is not a node of this graph'):
+            backward(g, loss)

@@ -232,3 +232,11 @@ def test_two_files_of_one_epoch_in_a_series_are_refused(tmp_path):
     result = run('plot_logs.py', tmp_path / 'f.png', '--loss', 'linear', one, other)
     assert_fails(result, '{} and {}: both are of epoch 1; give one file per epoch'.format(one, other))
     assert not (tmp_path / 'f.png').exists()
+
+
+def test_one_label_given_twice_is_refused(tmp_path):
+    logs = [write_log(tmp_path / 'log-{}'.format(e), [1.0]) for e in (1, 2)]
+    result = run('plot_logs.py', tmp_path / 'f.png', '--loss', 'linear', logs[0],
+                 '--loss', 'linear', logs[1])
+    assert_fails(result, '--loss linear: the label is given twice')
+    assert not (tmp_path / 'f.png').exists()
