@@ -66,8 +66,7 @@ class Graph:
         It needs a gradient if one of its children does; backward skips the others.
         """
         for c in children:  # a child from elsewhere would keep old gradients: backward skips it
-            mine = isinstance(c, ComputeNode) and c.id < len(self.nodes) and self.nodes[c.id] is c
-            if not mine:
+            if not in_graph(self, c):
                 raise ValueError('node {} ({}): its child {!r} is not a node of this graph; make a '
                                  'value a node with g.var(value), in this graph'.format(
                                      len(self.nodes), type, c))
@@ -240,7 +239,7 @@ def backward(graph, loss=None):
         raise ValueError('backward: the graph has no nodes; build a loss and run forward first')
     if loss is None:
         loss = graph.nodes[-1]  # the tutorial's: the loss is the last node built
-    elif not (isinstance(loss, ComputeNode) and graph.nodes[loss.id:loss.id + 1] == [loss]):
+    elif not in_graph(graph, loss):
         raise ValueError('backward: the loss {!r} is not a node of this graph'.format(loss))
     for n in graph.nodes:
         if n is not loss:
@@ -372,6 +371,11 @@ def seed(loss):
     raise ValueError('node {} ({}): loss.grad has shape {} and the loss {}; set it to a number '
                      'or an array of the loss\'s shape'.format(loss.id, loss.type, grad.shape,
                                                                 value.shape))
+
+
+def in_graph(graph, n):
+    """Whether n is a node of graph: the node at its own id there."""
+    return isinstance(n, ComputeNode) and n.id < len(graph.nodes) and graph.nodes[n.id] is n
 
 
 def check_graph(graph, caller):
