@@ -129,12 +129,22 @@ $(RUNS):
 
 .venv: .venv/requirements.txt
 
-# The tests run make themselves, as a user would: not as a sub-make with this make's flags.
-test: $(SETUP)
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(PYTHON) -m pytest -q
+# The linter first (ruff.toml says what it checks), then the tests, on every core. The tests run
+# make themselves, as a user would: not as a sub-make with this make's flags.
+test: lint
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(PYTHON) -m pytest -q -n auto
+
+# make lint: what ruff finds, and files the formatter would change; make format: let it change them
+lint: $(SETUP)
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
+format: $(SETUP)
+	$(PYTHON) -m ruff check --fix .
+	$(PYTHON) -m ruff format .
 
 clean:
 	rm -rf $(RUNS)
 
-.PHONY: all clean seeds test .venv
+.PHONY: all clean format lint seeds test .venv
 .DELETE_ON_ERROR:

@@ -11,6 +11,7 @@ makes every loop cost what its arithmetic costs, however it is written. Bigger b
 pages of their own: kept in the heap, the 10 MB that reading MNIST frees would pin 40 MB more of
 a training run's memory. Elsewhere than glibc this does nothing.
 """
+
 import ctypes
 
 M_TRIM_THRESHOLD = -1  # free memory at the top of the heap beyond which malloc returns it

@@ -3,27 +3,26 @@
 
 With one log, prints just the number; with several, one line each: the log and its average.
 """
+
 import math
 
-from plumbing import requires
-requires.require('numpy')  # one line, not a traceback, if it is missing
-
-from plumbing import errors, logs, options  # noqa: E402
-from plumbing.errors import Failure  # noqa: E402
+from plumbing import errors, logs, options
+from plumbing.errors import UserError
 
 
 def average(path):
-    """The mean of a log's losses, one number per line; Failure naming the file and line if not."""
+    """The mean of a log's losses, one number per line; UserError naming the file and line
+    if not."""
     losses = []
     for number, line in enumerate(logs.read_lines(path), 1):
         try:
             losses.append(float(line))
         except ValueError:
-            raise Failure('{}: line {}: {!r} is not a number'.format(path, number, line)) from None
+            raise UserError(f'{path}: line {number}: {line!r} is not a number') from None
         if not math.isfinite(losses[-1]):
-            raise Failure('{}: line {}: the loss is {}'.format(path, number, line.strip()))
+            raise UserError(f'{path}: line {number}: the loss is {line.strip()}')
     if not losses:
-        raise Failure('{}: no losses in it'.format(path))
+        raise UserError(f'{path}: no losses in it')
     return math.fsum(losses) / len(losses)
 
 
@@ -32,8 +31,8 @@ def main():
     parser.add_argument('logs', nargs='+', metavar='LOG', help='logs written by the train scripts')
     logs = parser.parse_args().logs
     averages = [average(path) for path in logs]  # all checked before anything is printed
-    for path, value in zip(logs, averages):
-        print('{:.6f}'.format(value) if len(logs) == 1 else '{} {:.6f}'.format(path, value))
+    for path, value in zip(logs, averages, strict=True):
+        print(f'{value:.6f}' if len(logs) == 1 else f'{path} {value:.6f}')
 
 
 if __name__ == '__main__':

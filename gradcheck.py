@@ -15,17 +15,18 @@ Both check in float64, whatever the vars hold: float32 keeps 7 digits, so a valu
 moves in its last few digits only, and the difference quotient is mostly rounding: a right
 float32 backward would look wrong, with errors of 0.03 and more.
 """
+
 import argparse
 import inspect
 import re
 import sys
 
-from plumbing import requires
-requires.require('numpy')  # one line, not a traceback, if it is missing
+# first: it says if numpy is missing
+from plumbing import errors
 
-import numpy  # noqa: E402
+import numpy
 
-import nn  # noqa: E402
+import nn
 
 TOLERANCE = 1e-6
 
@@ -57,7 +58,7 @@ def check(graph, seed=None, eps=1e-6):
     # read them all now: each forward below drops the gradients
     analytics = [v.grad if v.grad is not None else numpy.zeros_like(v.value) for v in wanted]
     results = []
-    for v, analytic in zip(wanted, analytics):
+    for v, analytic in zip(wanted, analytics, strict=True):
         numeric = numpy.zeros_like(v.value)
         for i in numpy.ndindex(v.value.shape):
             old = v.value[i]
@@ -70,7 +71,7 @@ def check(graph, seed=None, eps=1e-6):
         scale = max(numpy.linalg.norm(numeric), numpy.linalg.norm(analytic))
         error = numpy.linalg.norm(numeric - analytic) / scale if scale > 0 else 0.0
         results.append((v, float(error)))
-    for v, value in zip(leaves, originals):
+    for v, value in zip(leaves, originals, strict=True):
         v.value = value
     loss()  # leave the graph as backward left it, at the original values
     if seed is not None:
@@ -89,6 +90,7 @@ def cases(rows, rng):
 
     Inputs are random floats kept away from 0, so that relu's kink is not straddled.
     """
+
     def var(*shape):
         return g.var(rng.choice([-1, 1], shape) * rng.uniform(0.2, 2, shape))
 
@@ -107,8 +109,9 @@ def cases(rows, rng):
         'tanh': lambda: g.tanh(var(*shape)),
         'relu': lambda: g.relu(var(*shape)),
         'logsoftmax': lambda: g.logsoftmax(var(*shape)),
-        'cross-entropy': lambda: g.cross_entropy(var(*shape),
-                                                 g.var(rng.dirichlet(numpy.ones(4), rows))),
+        'cross-entropy': lambda: g.cross_entropy(
+            var(*shape), g.var(rng.dirichlet(numpy.ones(4), rows))
+        ),
         'squared-error': lambda: g.squared_error(var(*shape), var(*shape)),
     }
     graphs = {}
@@ -128,7 +131,7 @@ def self_check(rng=None):
             nn.forward(g)
             seed = rng.uniform(-1, 1, numpy.shape(g.nodes[-1].value))  # any upstream gradient
             worst, error = check(g, seed)[0]
-            shape = 'row' if rows is None else 'batch of {}'.format(rows)
+            shape = 'row' if rows is None else f'batch of {rows}'
             report.append((name, shape, worst, error))
     return report
 
@@ -136,7 +139,8 @@ def self_check(rng=None):
 def main():
     parser = argparse.ArgumentParser(
         description='Check the backward of every node type in nn.py against finite differences.',
-        usage='python3 gradcheck.py')
+        usage='python3 gradcheck.py',
+    )
     parser.parse_args()
     report = self_check()
     checked = {name.split(',')[0] for name, *_ in report}
@@ -144,17 +148,24 @@ def main():
     print('checked in float64 (values of other dtypes are cast for the check)')
     print('{:<16} {:<12} {:<28} {}'.format('node type', 'input', 'worst var', 'relative error'))
     for name, shape, node, error in report:
-        where = 'node {} {}'.format(node.id, numpy.shape(node.value))
+        where = f'node {node.id} {numpy.shape(node.value)}'
         verdict = 'ok' if error < TOLERANCE else 'WRONG'
-        print('{:<16} {:<12} {:<28} {:.1e} {}'.format(name, shape, where, error, verdict))
+        print(f'{name:<16} {shape:<12} {where:<28} {error:.1e} {verdict}')
     bad = [r for r in report if r[3] >= TOLERANCE]
     for t in missing:
-        print('node type {!r} has no case in gradcheck.cases: add one'.format(t))
-    print('{} checks, worst error {:.1e}, {} over {:g}{}'.format(
-        len(report), max(r[3] for r in report), len(bad), TOLERANCE,
-        ', {} node types unchecked'.format(len(missing)) if missing else ''))
+        print(f'node type {t!r} has no case in gradcheck.cases: add one')
+    print(
+        '{} checks, worst error {:.1e}, {} over {:g}{}'.format(
+            len(report),
+            max(r[3] for r in report),
+            len(bad),
+            TOLERANCE,
+            f', {len(missing)} node types unchecked' if missing else '',
+        )
+    )
     return 1 if bad or missing else 0
 
 
 if __name__ == '__main__':
+    errors.in_one_line()
     sys.exit(main())

@@ -5,12 +5,15 @@ The fraction of the 10,000 test images whose highest score is not their label. W
 files (./lin-test.py lin-param-{1..20}), one line each: the file and its error rate. --dev
 measures on the dev set instead (the last 10,000 training images, for files trained with --dev).
 """
-from plumbing import dataset, errors, options, paramfile  # first: it says if numpy is missing
+
+# first: it says if numpy is missing
+from plumbing import dataset, errors, options, paramfile
+
 import nn
 
-errors.in_one_line()                   # a bad file or option: one line on stderr, exit 2
-args = options.test('linear')          # PARAM [PARAM ...], --dev, --data
-files = paramfile.load_all(args)       # [(path, params)], every file checked first
+errors.in_one_line()  # a bad file or option: one line on stderr, exit 2
+args = options.test('linear')  # PARAM [PARAM ...], --dev, --data
+files = paramfile.load_all(args)  # [(path, params)], every file checked first
 test_set = dataset.test_batches(args)  # 1,000 images at a time: a batch of rows
 
 for path, params in files:
@@ -25,4 +28,4 @@ for path, params in files:
         wrong += (score.value.argmax(axis=1) != label).sum()  # argmax: the highest score
         total += len(label)
     rate = wrong / total
-    print('{:.4f}'.format(rate) if len(files) == 1 else '{} {:.4f}'.format(path, rate))
+    print(f'{rate:.4f}' if len(files) == 1 else f'{path} {rate:.4f}')

@@ -6,15 +6,18 @@ image once, in a shuffled order), prints each image's loss, one per line, and wr
 parameters to lin-param-1. `./lin-train.py --init lin-param-0` writes the first parameters:
 zeros. `./lin-train.py --help` lists the options: learning rate, seed, batch size, ...
 """
-from plumbing import dataset, errors, logs, options, paramfile  # first: it says if numpy is missing
+
+# first: it says if numpy is missing
+from plumbing import dataset, errors, logs, options, paramfile
+
 import nn
 
-errors.in_one_line()                     # a bad file or option: one line on stderr, exit 2
+errors.in_one_line()  # a bad file or option: one line on stderr, exit 2
 args = options.train('linear', lr=0.01)  # PARAM_IN PARAM_OUT, --lr, --seed, ...
-params, record = paramfile.start(args)   # PARAM_IN's parameters (--init writes zeros, stops)
+params, record = paramfile.start(args)  # PARAM_IN's parameters (--init writes zeros, stops)
 param_w, param_b = params['w'], params['b']
 lr = args.lr
-log = logs.LossLog()                     # the losses, on stdout
+log = logs.LossLog()  # the losses, on stdout
 
 for img, label in dataset.shuffled(args, record):
     g = nn.Graph()

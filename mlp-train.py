@@ -6,15 +6,18 @@ Reads the parameters w1, b1, w2 and b2 from mlp-param-0, takes one SGD step per 
 new parameters to mlp-param-1. `./mlp-train.py --init mlp-param-0` writes the first parameters:
 random matrices, 300 hidden units (--hidden). `./mlp-train.py --help` lists the options.
 """
-from plumbing import dataset, errors, logs, options, paramfile  # first: it says if numpy is missing
+
+# first: it says if numpy is missing
+from plumbing import dataset, errors, logs, options, paramfile
+
 import nn
 
-errors.in_one_line()                     # a bad file or option: one line on stderr, exit 2
-args = options.train('mlp', lr=0.1)      # PARAM_IN PARAM_OUT, --lr, --seed, ...
-params, record = paramfile.start(args)   # PARAM_IN's parameters (--init writes random ones)
+errors.in_one_line()  # a bad file or option: one line on stderr, exit 2
+args = options.train('mlp', lr=0.1)  # PARAM_IN PARAM_OUT, --lr, --seed, ...
+params, record = paramfile.start(args)  # PARAM_IN's parameters (--init writes random ones)
 param_w1, param_b1, param_w2, param_b2 = params['w1'], params['b1'], params['w2'], params['b2']
 lr = args.lr
-log = logs.LossLog()                     # the losses, on stdout
+log = logs.LossLog()  # the losses, on stdout
 
 for img, label in dataset.shuffled(args, record):
     g = nn.Graph()

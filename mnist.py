@@ -7,6 +7,7 @@
 The files are read from the folder given, else from $MNIST_DIR, else from data/ beside this
 file. A file that is missing or not what it should be raises DataError, whose message names it.
 """
+
 import gzip
 import hashlib
 import math
@@ -15,8 +16,10 @@ import zlib
 
 import numpy
 
-FILES = {'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'),
-         'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')}
+FILES = {
+    'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'),
+    'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'),
+}
 DEFAULT_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'data')
 
 
@@ -69,11 +72,14 @@ def read_idx(path):
         with (gzip.open if gzipped else open)(path, 'rb') as f:
             magic = f.read(4)
             if len(magic) < 4 or magic[:3] != b'\x00\x00\x08' or magic[3] not in (1, 3):
-                raise DataError('{}: not an IDX file of bytes (magic number {})'.format(
-                    path, magic.hex() or 'missing'))
+                raise DataError(
+                    '{}: not an IDX file of bytes (magic number {})'.format(
+                        path, magic.hex() or 'missing'
+                    )
+                )
             header = f.read(4 * magic[3])
             if len(header) < 4 * magic[3]:
-                raise DataError('{}: header cut short'.format(path))
+                raise DataError(f'{path}: header cut short')
             shape = tuple(int(d) for d in numpy.frombuffer(header, '>u4'))
             size = math.prod(shape)
             data = bytearray()
@@ -84,15 +90,17 @@ def read_idx(path):
                     break
                 data += chunk
             if len(data) != size:
-                raise DataError('{}: the header says {:,} bytes of data (shape {}), the file has '
-                                '{}'.format(path, size, shape, more_or_fewer(data, size, header)))
+                raise DataError(
+                    f'{path}: the header says {size:,} bytes of data (shape {shape}), the file '
+                    f'has {more_or_fewer(data, size, header)}'
+                )
             return numpy.frombuffer(data, numpy.uint8).reshape(shape)
     except FileNotFoundError:
-        raise DataError('{}: no such file'.format(path)) from None
+        raise DataError(f'{path}: no such file') from None
     except IsADirectoryError:
-        raise DataError('{}: is a folder, not a data file'.format(path)) from None
+        raise DataError(f'{path}: is a folder, not a data file') from None
     except (OSError, EOFError, zlib.error) as e:
-        raise DataError('{}: cannot be read: {}'.format(path, e)) from None
+        raise DataError(f'{path}: cannot be read: {e}') from None
 
 
 def more_or_fewer(data, size, header):
@@ -102,9 +110,11 @@ def more_or_fewer(data, size, header):
         return 'more'
     swapped = tuple(int(d) for d in numpy.frombuffer(header, '<u4'))
     if math.prod(swapped) == len(data):
-        return 'fewer, {:,}; read little-endian, its sizes {} would fit: IDX sizes are ' \
-               'big-endian'.format(len(data), swapped)
-    return 'fewer, {:,}'.format(len(data))
+        return (
+            f'fewer, {len(data):,}; read little-endian, its sizes {swapped} would fit: IDX sizes '
+            'are big-endian'
+        )
+    return f'fewer, {len(data):,}'
 
 
 def load(which, data=None):
@@ -112,14 +122,15 @@ def load(which, data=None):
     image_path, label_path = paths(which, data)
     pixels, labels = read_idx(image_path), read_idx(label_path)
     if pixels.ndim != 3 or pixels.shape[1:] != (28, 28):
-        raise DataError('{}: images of shape {}, not 28x28'.format(image_path, pixels.shape[1:]))
+        raise DataError(f'{image_path}: images of shape {pixels.shape[1:]}, not 28x28')
     if labels.ndim != 1:
-        raise DataError('{}: not a label file (shape {})'.format(label_path, labels.shape))
+        raise DataError(f'{label_path}: not a label file (shape {labels.shape})')
     if len(pixels) != len(labels):
-        raise DataError('{}: {} labels for {} images in {}'.format(
-            label_path, len(labels), len(pixels), image_path))
+        raise DataError(
+            f'{label_path}: {len(labels)} labels for {len(pixels)} images in {image_path}'
+        )
     if len(labels) == 0 or labels.max() > 9:
-        raise DataError('{}: labels must be digits 0-9'.format(label_path))
+        raise DataError(f'{label_path}: labels must be digits 0-9')
     return Images(pixels.reshape(len(pixels), 784)), labels.astype(numpy.intp)
 
 

@@ -19,6 +19,7 @@ and a case in `backward`, in the same order in all three: the tutorial's types f
 ones a student reaches for next. To add a type, add all three (the forward case checks the
 shapes its builder's docstring allows), and a case to gradcheck.py and to tests/extremes.py.
 """
+
 import numpy
 
 import allocator
@@ -47,8 +48,7 @@ class ComputeNode:
         self.requires_grad = True
 
     def __repr__(self):
-        return 'ComputeNode({!r}, {}, children={})'.format(
-            self.type, self.id, [c.id for c in self.children])
+        return f'ComputeNode({self.type!r}, {self.id}, children={[c.id for c in self.children]})'
 
 
 class Graph:
@@ -67,11 +67,12 @@ class Graph:
         """
         for c in children:  # a child from elsewhere would keep old gradients: backward skips it
             if not in_graph(self, c):
-                raise ValueError('node {} ({}): its child {!r} is not a node of this graph; make a '
-                                 'value a node with g.var(value), in this graph'.format(
-                                     len(self.nodes), type, c))
+                raise ValueError(
+                    f'node {len(self.nodes)} ({type}): its child {c!r} is not a node of this '
+                    'graph; make a value a node with g.var(value), in this graph'
+                )
         v = ComputeNode(type, len(self.nodes), *children)
-        v.requires_grad = any([c.requires_grad for c in children])  # a list: faster than (...)
+        v.requires_grad = any([c.requires_grad for c in children])  # noqa: C419  # a list: faster than (...)
         self.nodes.append(v)
         return v
 
@@ -216,8 +217,9 @@ def forward(graph):
             n.value = numpy.sum((n.children[0].value - n.children[1].value) ** 2, axis=-1)
         else:
             # the tutorial prints and goes on; a value silently left stale is worse than a stop
-            raise ValueError('unknown node type {!r} (node {})'.format(n.type, n.id))
-        if trace: trace(n)  # for showgraph.py --trace: the value just computed
+            raise ValueError(f'unknown node type {n.type!r} (node {n.id})')
+        if trace:
+            trace(n)  # for showgraph.py --trace: the value just computed
 
 
 def backward(graph, loss=None):
@@ -240,7 +242,7 @@ def backward(graph, loss=None):
     if loss is None:
         loss = graph.nodes[-1]  # the tutorial's: the loss is the last node built
     elif not in_graph(graph, loss):
-        raise ValueError('backward: the loss {!r} is not a node of this graph'.format(loss))
+        raise ValueError(f'backward: the loss {loss!r} is not a node of this graph')
     for n in graph.nodes:
         if n is not loss:
             n.grad = None
@@ -252,10 +254,13 @@ def backward(graph, loss=None):
         if n.type == 'var':
             pass  # a leaf: nothing to pass on
         elif n.type == 'add':
-            if c[0].requires_grad: add_grad(c[0], sum_to(n.grad, c[0]))  # dL/da = dL/dn
-            if c[1].requires_grad: add_grad(c[1], sum_to(n.grad, c[1]))  # dL/db = dL/dn
+            if c[0].requires_grad:
+                add_grad(c[0], sum_to(n.grad, c[0]))  # dL/da = dL/dn
+            if c[1].requires_grad:
+                add_grad(c[1], sum_to(n.grad, c[1]))  # dL/db = dL/dn
         elif n.type == 'mul':
-            if c[0].requires_grad: add_grad(c[0], n.grad @ c[1].value.T)  # dL/dx = dL/dn A^T
+            if c[0].requires_grad:
+                add_grad(c[0], n.grad @ c[1].value.T)  # dL/dx = dL/dn A^T
             if c[1].requires_grad:
                 add_grad(c[1], transpose_mul(c[0].value, n.grad))  # dL/dA = x^T dL/dn
         elif n.type == 'logistic':
@@ -276,8 +281,10 @@ def backward(graph, loss=None):
                 add_grad(c[1], -c[0].value * per_row)  # dL/dgold = -logprob dL/dn
         # beyond the tutorial
         elif n.type == 'sub':
-            if c[0].requires_grad: add_grad(c[0], sum_to(n.grad, c[0]))   # dL/da = dL/dn
-            if c[1].requires_grad: add_grad(c[1], sum_to(-n.grad, c[1]))  # dL/db = -dL/dn
+            if c[0].requires_grad:
+                add_grad(c[0], sum_to(n.grad, c[0]))  # dL/da = dL/dn
+            if c[1].requires_grad:
+                add_grad(c[1], sum_to(-n.grad, c[1]))  # dL/db = -dL/dn
         elif n.type == 'emul':
             if c[0].requires_grad:
                 add_grad(c[0], sum_to(n.grad * c[1].value, c[0]))  # dL/da = dL/dn * b
@@ -298,10 +305,12 @@ def backward(graph, loss=None):
                 add_grad(c[0], n.grad * (c[0].value > 0))  # dL/da = dL/dn [a > 0]
         elif n.type == 'squared-error':
             twice_diff = 2 * (c[0].value - c[1].value) * n.grad[..., None]
-            if c[0].requires_grad: add_grad(c[0], twice_diff)   # dL/dpred = 2 (pred - gold) dL/dn
-            if c[1].requires_grad: add_grad(c[1], -twice_diff)  # dL/dgold = -2 (pred - gold) dL/dn
+            if c[0].requires_grad:
+                add_grad(c[0], twice_diff)  # dL/dpred = 2 (pred - gold) dL/dn
+            if c[1].requires_grad:
+                add_grad(c[1], -twice_diff)  # dL/dgold = -2 (pred - gold) dL/dn
         else:
-            raise ValueError('unknown node type {!r} (node {})'.format(n.type, n.id))
+            raise ValueError(f'unknown node type {n.type!r} (node {n.id})')
 
 
 def init_grad(n):
@@ -322,7 +331,8 @@ def add_grad(n, delta):
         n.grad = delta
     else:
         n.grad = n.grad + delta
-    if trace: trace(n, delta)  # for showgraph.py --trace: a contribution; n.grad, the total so far
+    if trace:
+        trace(n, delta)  # for showgraph.py --trace: a contribution; n.grad, the total so far
 
 
 def sum_to(grad, n):
@@ -354,23 +364,28 @@ def seed(loss):
     shape. A number stands for every row; ValueError if there is no value or the shapes differ.
     """
     if loss.value is None:
-        raise ValueError('node {} ({}): has no value; run forward(g) before backward(g)'.format(
-            loss.id, loss.type))
+        raise ValueError(
+            f'node {loss.id} ({loss.type}): has no value; run forward(g) before backward(g)'
+        )
     value = numpy.asarray(loss.value)
     dtype = value.dtype if value.dtype.kind == 'f' else numpy.float64
     # dL/dL = 1 unless the caller set it; a Python number, having no shape, becomes an array
     try:
         grad = numpy.asarray(1.0 if loss.grad is None else loss.grad, dtype)
     except (TypeError, ValueError):
-        raise TypeError('node {} ({}): loss.grad {!r} is not a number or an array of numbers'
-                        .format(loss.id, loss.type, loss.grad)) from None
+        raise TypeError(
+            f'node {loss.id} ({loss.type}): loss.grad {loss.grad!r} is not a number or an array '
+            'of numbers'
+        ) from None
     if grad.shape == value.shape:
         return grad
     if grad.ndim == 0:
         return numpy.full(value.shape, grad)
-    raise ValueError('node {} ({}): loss.grad has shape {} and the loss {}; set it to a number '
-                     'or an array of the loss\'s shape'.format(loss.id, loss.type, grad.shape,
-                                                                value.shape))
+    raise ValueError(
+        f'node {loss.id} ({loss.type}): loss.grad has shape {grad.shape} and the loss '
+        f'{value.shape}; set it to a number '
+        "or an array of the loss's shape"
+    )
 
 
 def in_graph(graph, n):
@@ -381,21 +396,25 @@ def in_graph(graph, n):
 def check_graph(graph, caller):
     """TypeError unless `graph` is a Graph: forward(c) with a node c is an easy slip."""
     if not isinstance(graph, Graph):
-        raise TypeError('{}: give it the graph (g = Graph()), not {!r}'.format(caller, graph))
+        raise TypeError(f'{caller}: give it the graph (g = Graph()), not {graph!r}')
 
 
 # Shape checks of forward: each raises a ValueError naming the node, its type and the shapes.
 
+
 def leaf_value(n):
-    """A var's value as a numpy array of numbers with at most two axes, or an error saying why not.
-    """
+    """A var's value as a numpy array of numbers with at most two axes, or an error saying why
+    not."""
     if n.value is None:
-        raise ValueError('node {} (var): has no value; give it one with g.var(value), or set '
-                         'its .value, before forward(g)'.format(n.id))
+        raise ValueError(
+            f'node {n.id} (var): has no value; give it one with g.var(value), or set '
+            'its .value, before forward(g)'
+        )
     value = numpy.asarray(n.value)
     if value.dtype.kind not in 'iuf':
-        raise TypeError('node {} (var): its value {!r} is not a real number or an array of them'
-                        .format(n.id, n.value))
+        raise TypeError(
+            f'node {n.id} (var): its value {n.value!r} is not a real number or an array of them'
+        )
     if value.ndim > 2:
         refuse(n, 'a number (), a row (n,) or a batch of rows (m, n)')
     return value
@@ -405,16 +424,22 @@ def check_elementwise(n):
     """add, sub, emul: two alike, a batch (m, n) and a row (n,), or a scalar and any value."""
     a, b = n.children[0].value.shape, n.children[1].value.shape
     if a != b and a[1:] != b and b[1:] != a and a and b:  # not alike, no bias, no scalar
-        refuse(n, 'two values of the same shape, a batch of rows (m, n) and a row (n,) for '
-               'each of its rows, or a scalar () and any value')
+        refuse(
+            n,
+            'two values of the same shape, a batch of rows (m, n) and a row (n,) for '
+            'each of its rows, or a scalar () and any value',
+        )
 
 
 def check_matmul(n):
     """mul: a row (n,) or a batch of rows (m, n) times a matrix (n, k)."""
-    x, A = n.children[0].value, n.children[1].value
-    if A.ndim != 2 or x.ndim == 0 or x.shape[-1] != A.shape[0]:
-        refuse(n, 'a row (n,) or a batch of rows (m, n) times a matrix (n, k) '
-               '(a vector v is the matrix v.reshape(-1, 1))')
+    x, w = n.children[0].value, n.children[1].value
+    if w.ndim != 2 or x.ndim == 0 or x.shape[-1] != w.shape[0]:
+        refuse(
+            n,
+            'a row (n,) or a batch of rows (m, n) times a matrix (n, k) '
+            '(a vector v is the matrix v.reshape(-1, 1))',
+        )
 
 
 def check_rows(n):
@@ -435,8 +460,11 @@ def refuse(n, takes):
     """Raise the ValueError of node n, whose children's shapes its type does not take."""
     values = [c.value for c in n.children] if n.children else [n.value]
     shapes = ' and '.join(str(numpy.shape(v)) for v in values)
-    raise ValueError('node {} ({}): cannot take shape{} {}; {} takes {}'.format(
-        n.id, n.type, 's' if len(values) > 1 else '', shapes, n.type, takes))
+    raise ValueError(
+        'node {} ({}): cannot take shape{} {}; {} takes {}'.format(
+            n.id, n.type, 's' if len(values) > 1 else '', shapes, n.type, takes
+        )
+    )
 
 
 def has_nan(x):
@@ -455,10 +483,10 @@ def one_hot(label, n):
         v[label] = 1.0
         return v
     labels = numpy.asarray(label)
-    good = labels.dtype.kind in 'iuf' and (0 <= labels) & (labels < n) & (labels % 1 == 0)
+    good = labels.dtype.kind in 'iuf' and (labels >= 0) & (labels < n) & (labels % 1 == 0)
     if not numpy.all(good):
         bad = labels[~good][0] if numpy.ndim(good) else labels  # the first that is no class
-        raise ValueError('one_hot: label {!r} is not a class 0..{}'.format(bad.tolist(), n - 1))
-    v = numpy.zeros(labels.shape + (n,))
+        raise ValueError(f'one_hot: label {bad.tolist()!r} is not a class 0..{n - 1}')
+    v = numpy.zeros((*labels.shape, n))
     numpy.put_along_axis(v, labels.astype(int)[..., None], 1.0, axis=-1)
     return v

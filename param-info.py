@@ -4,22 +4,22 @@
 Prints each file's record (model, shapes, epoch, options, checksums of its input file and of
 the training data) as JSON, one field per line.
 """
+
 import json
 
-from plumbing import requires
-requires.require('numpy')  # one line, not a traceback, if it is missing
-
-from plumbing import errors, options, paramfile  # noqa: E402
+from plumbing import errors, options, paramfile
 
 
 def main():
-    parser = options.Parser(usage='%(prog)s PARAM [PARAM ...]',
-                            description=__doc__.split('\n\n')[1])
+    parser = options.Parser(
+        usage='%(prog)s PARAM [PARAM ...]', description=__doc__.split('\n\n')[1]
+    )
     parser.add_argument('params', nargs='+', metavar='PARAM')
     for path in parser.parse_args().params:
         record = dict(file=path, **paramfile.read(path)[1])
-        fields = ['  {}: {}'.format(json.dumps(k), json.dumps(record[k], sort_keys=True))
-                  for k in sorted(record)]
+        fields = [
+            f'  {json.dumps(k)}: {json.dumps(record[k], sort_keys=True)}' for k in sorted(record)
+        ]
         print('{\n' + ',\n'.join(fields) + '\n}')
 
 

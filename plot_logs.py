@@ -11,21 +11,18 @@ An epoch is the number that ends the name of the log or parameter file (log-7, l
 else its place in the list. The figure's format is the one its name ends in: .png (150 dpi),
 .pdf or .svg (for slides); a file of another kind is never replaced.
 """
+
 import argparse
 import os
 import re
 
-from plumbing import requires
-requires.require('numpy', 'matplotlib')  # one line, not a traceback, if one is missing
+from plumbing import atomic, errors, logs, options
+from plumbing.errors import UserError
+from plumbing.plotting import pyplot as plt
 
-import matplotlib  # noqa: E402
-matplotlib.use('Agg')  # draw to files; no display needed
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import MaxNLocator
 
-import avg_loss  # noqa: E402
-from plumbing import atomic, errors, logs, options  # noqa: E402
-from plumbing.errors import Failure  # noqa: E402
+import avg_loss
 
 
 def epoch_of(name, place):
@@ -36,17 +33,20 @@ def epoch_of(name, place):
 
 def loss_points(logs):
     """[(epoch, average loss)] of the logs."""
-    return one_per_epoch([(epoch_of(path, i), avg_loss.average(path), path)
-                          for i, path in enumerate(logs, 1)])
+    return one_per_epoch(
+        [(epoch_of(path, i), avg_loss.average(path), path) for i, path in enumerate(logs, 1)]
+    )
 
 
 def one_per_epoch(points):
-    """[(epoch, value)] sorted, from [(epoch, value, file)]; Failure if two are of one epoch."""
+    """[(epoch, value)] sorted, from [(epoch, value, file)]; UserError if two are of one epoch."""
     seen = {}
     for epoch, _, name in points:
         if epoch in seen:
-            raise Failure('{} and {}: both are of epoch {}; give one file per epoch in a series'
-                          .format(seen[epoch], name, epoch))
+            raise UserError(
+                f'{seen[epoch]} and {name}: both are of epoch {epoch}; give one file per epoch '
+                'in a series'
+            )
         seen[epoch] = name
     return sorted((epoch, value) for epoch, value, _ in points)
 
@@ -57,7 +57,7 @@ def error_points(files):
     for path in files:
         lines = logs.read_lines(path)
         if not lines:
-            raise Failure('{}: no error rates in it'.format(path))
+            raise UserError(f'{path}: no error rates in it')
         for number, line in enumerate(lines, 1):
             fields = line.split()
             try:
@@ -65,8 +65,10 @@ def error_points(files):
                 if len(fields) > 2 or not 0 <= rate <= 1:
                     raise ValueError
             except (ValueError, IndexError):
-                raise Failure('{}: line {}: {!r} is not an error rate (RATE or PARAM_FILE '
-                                     'RATE, RATE from 0 to 1)'.format(path, number, line)) from None
+                raise UserError(
+                    f'{path}: line {number}: {line!r} is not an error rate (RATE or PARAM_FILE '
+                    'RATE, RATE from 0 to 1)'
+                ) from None
             name = fields[0] if len(fields) == 2 else path
             points.append((epoch_of(name, len(points) + 1), rate, name))
     return one_per_epoch(points)
@@ -84,13 +86,18 @@ def epoch_ticks(first, last):
 def figure(losses, errors, title=None, error_axis='test error rate'):
     """The loss series (left panel) and the error series (right panel), as a Figure."""
     # error rates in percent: the ticks read 8.6, 8.4 ..., not 0.086 or 8.60%
-    panels = [(series, ylabel, scale) for series, ylabel, scale in (
-        (losses, 'average training loss (cross entropy)', 1),
-        (errors, error_axis + ' (%)', 100)) if series]
+    panels = [
+        (series, ylabel, scale)
+        for series, ylabel, scale in (
+            (losses, 'average training loss (cross entropy)', 1),
+            (errors, error_axis + ' (%)', 100),
+        )
+        if series
+    ]
     fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.2), squeeze=False)
-    for ax, (series, ylabel, scale) in zip(axes[0], panels):
+    for ax, (series, ylabel, scale) in zip(axes[0], panels, strict=True):
         for label, points in series:
-            x, y = zip(*points)
+            x, y = zip(*points, strict=True)
             ax.plot(x, [scale * v for v in y], marker='o', label=label)
         epochs = [x for _, points in series for x, _ in points]
         ax.set_xticks(epoch_ticks(min(epochs), max(epochs)))
@@ -105,35 +112,48 @@ def figure(losses, errors, title=None, error_axis='test error rate'):
 
 
 # Large type and thick lines, to read from the back of a room; no top and right frame.
-STYLE = {'font.size': 13, 'figure.titlesize': 15, 'lines.linewidth': 2.2, 'lines.markersize': 5,
-         'axes.spines.top': False, 'axes.spines.right': False, 'axes.grid': True,
-         'grid.alpha': 0.3, 'legend.frameon': False,
-         'pdf.fonttype': 42,  # TrueType in PDFs: slide software shows it better than Type 3
-         'svg.hashsalt': 'plot_logs'}  # the same ids in every SVG, so reruns give the same bytes
+STYLE = {
+    'font.size': 13,
+    'figure.titlesize': 15,
+    'lines.linewidth': 2.2,
+    'lines.markersize': 5,
+    'axes.spines.top': False,
+    'axes.spines.right': False,
+    'axes.grid': True,
+    'grid.alpha': 0.3,
+    'legend.frameon': False,
+    'pdf.fonttype': 42,  # TrueType in PDFs: slide software shows it better than Type 3
+    'svg.hashsalt': 'plot_logs',
+}  # the same ids in every SVG, so reruns give the same bytes
 
 # What a figure file of each format starts with, and its metadata that would change from run to
 # run (or from one matplotlib to the next), left out so that a rerun writes the same bytes.
-FORMATS = {'.png': (b'\x89PNG\r\n\x1a\n', {'Software': None}),
-           '.pdf': (b'%PDF-', {'CreationDate': None}),
-           '.svg': ((b'<?xml', b'<svg'), {'Date': None})}
+FORMATS = {
+    '.png': (b'\x89PNG\r\n\x1a\n', {'Software': None}),
+    '.pdf': (b'%PDF-', {'CreationDate': None}),
+    '.svg': ((b'<?xml', b'<svg'), {'Date': None}),
+}
 
 
 def check_output(out):
-    """The extension of the figure `out`; Failure if it is not one of FORMATS or if `out` holds
+    """The extension of the figure `out`; UserError if it is not one of FORMATS or if `out` holds
     a file that is not a figure of its format (a log, say, given first by mistake)."""
     extension = os.path.splitext(out)[1].lower()
     if extension not in FORMATS:
-        raise Failure("{}: a figure's name ends in .png, .pdf or .svg; give it first, "
-                             'e.g. ./plot_logs.py figure.png --loss linear log-1 ...'.format(out))
+        raise UserError(
+            f"{out}: a figure's name ends in .png, .pdf or .svg; give it first, "
+            'e.g. ./plot_logs.py figure.png --loss linear log-1 ...'
+        )
     if os.path.isfile(out):
         try:
             with open(out, 'rb') as f:
                 start = f.read(8)
         except OSError as e:
-            raise Failure('{}: {}'.format(out, e.strerror)) from None
+            raise UserError(f'{out}: {e.strerror}') from None
         if not start.startswith(FORMATS[extension][0]):
-            raise Failure('{}: exists and its content is not {}; not replacing it'
-                                 .format(out, extension[1:].upper()))
+            raise UserError(
+                f'{out}: exists and its content is not {extension[1:].upper()}; not replacing it'
+            )
     return extension
 
 
@@ -149,33 +169,54 @@ def plot(out, losses, errors, title=None, error_axis='test error rate'):
 
 
 def main():
-    parser = options.Parser(usage='%(prog)s OUT.png [--loss LABEL LOG ...] '
-                           '[--error LABEL FILE ...]',
-                           description=__doc__.split('\n\n', 1)[1],
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = options.Parser(
+        usage='%(prog)s OUT.png [--loss LABEL LOG ...] [--error LABEL FILE ...]',
+        description=__doc__.split('\n\n', 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument('out', metavar='OUT.png', help='the figure to write: .png, .pdf or .svg')
-    parser.add_argument('--loss', nargs='+', action='append', default=[], metavar=('LABEL', 'LOG'),
-                        help='a series of training logs, one per epoch')
-    parser.add_argument('--error', nargs='+', action='append', default=[],
-                        metavar=('LABEL', 'FILE'), help='files of test error rates')
+    parser.add_argument(
+        '--loss',
+        nargs='+',
+        action='append',
+        default=[],
+        metavar=('LABEL', 'LOG'),
+        help='a series of training logs, one per epoch',
+    )
+    parser.add_argument(
+        '--error',
+        nargs='+',
+        action='append',
+        default=[],
+        metavar=('LABEL', 'FILE'),
+        help='files of test error rates',
+    )
     parser.add_argument('--title', help='a title above the figure')
-    parser.add_argument('--error-axis', default='test error rate', metavar='TEXT',
-                        help='the label of the error axis (default: %(default)s)')
+    parser.add_argument(
+        '--error-axis',
+        default='test error rate',
+        metavar='TEXT',
+        help='the label of the error axis (default: %(default)s)',
+    )
     args = parser.parse_args()
     if not args.loss and not args.error:
         parser.error('nothing to plot: give --loss or --error')
     for option, series in (('--loss', args.loss), ('--error', args.error)):
         for s in series:
             if len(s) < 2:
-                parser.error('{} {}: give a label and at least one file'.format(option, s[0]))
+                parser.error(f'{option} {s[0]}: give a label and at least one file')
             if os.path.isfile(s[0]):  # the label forgotten: the first file would be taken for it
-                raise Failure('{} {}: the label is the name of a file; give a label first, '
-                              'e.g. {} linear {} ...'.format(option, s[0], option, s[0]))
+                raise UserError(
+                    f'{option} {s[0]}: the label is the name of a file; give a label first, '
+                    f'e.g. {option} linear {s[0]} ...'
+                )
         labels = [s[0] for s in series]
         for label in labels:
             if labels.count(label) > 1:  # two series the legend could not tell apart
-                raise Failure('{} {}: the label is given twice; give each series its own, or all '
-                              'its files after one label'.format(option, label))
+                raise UserError(
+                    f'{option} {label}: the label is given twice; give each series its own, '
+                    'or all its files after one label'
+                )
     check_output(args.out)  # before the logs are read: a mistake shows at once
     losses = [(s[0], loss_points(s[1:])) for s in args.loss]
     errors = [(s[0], error_points(s[1:])) for s in args.error]

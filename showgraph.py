@@ -13,6 +13,7 @@ In your own code, after nn.forward(g) (so that values have shapes):
     print(showgraph.listing(g, {w: 'w', b: 'b'}))
     print('\n'.join(showgraph.trace(g, {w: 'w'})))   # runs forward and backward itself
 """
+
 import argparse
 import collections
 import inspect
@@ -20,10 +21,12 @@ import os
 import re
 import sys
 
-from plumbing import atomic, errors, options, paramfile  # first: one line if no numpy
-import numpy  # noqa: E402
+# first: one line if no numpy
+from plumbing import atomic, errors, options, paramfile
 
-import nn  # noqa: E402
+import numpy
+
+import nn
 
 SMALL = 6  # a value of up to 6 numbers is shown in full; a bigger one by its shape and norm
 FORMATS = ('png', 'pdf', 'svg')  # of a picture, from its file name
@@ -44,11 +47,20 @@ def shape(n):
 def listing(graph, names=None):
     """One line per node, in order: id, type (and name), children's ids, value shape, grad."""
     names = names or {}
-    lines = ['{:>3}  {:<20} {:<10} {:<10} {}'.format('id', 'type', 'children', 'value', 'gradient')]
+    lines = [
+        '{:>3}  {:<20} {:<10} {:<10} {}'.format('id', 'type', 'children', 'value', 'gradient')
+    ]
     for n in graph.nodes:
         children = ' '.join(str(c.id) for c in n.children) or '-'
-        lines.append('{:>3}  {:<20} {:<10} {:<10} {}'.format(
-            n.id, label(n, names), children, shape(n), 'yes' if n.requires_grad else 'not needed'))
+        lines.append(
+            '{:>3}  {:<20} {:<10} {:<10} {}'.format(
+                n.id,
+                label(n, names),
+                children,
+                shape(n),
+                'yes' if n.requires_grad else 'not needed',
+            )
+        )
     return '\n'.join(lines)
 
 
@@ -61,7 +73,7 @@ def numbers(v):
     if v.size > SMALL:
         return '<{}, norm {:.4g}>'.format('x'.join(map(str, v.shape)), numpy.linalg.norm(v))
     if v.ndim == 0:
-        return '{:.4g}'.format(v + 0.0)  # + 0.0 turns -0 into 0
+        return f'{v + 0.0:.4g}'  # + 0.0 turns -0 into 0
     v = numpy.where(abs(v) < 1e-12 * abs(v).max(initial=0), 0.0, v)  # rounding errors show as 0
     return '[{}]'.format(', '.join(numbers(row) for row in v))
 
@@ -71,13 +83,13 @@ def box(n, names, rows=False):
     forward and backward have run: in full if small (rows=True: a matrix a row a line), else
     their norms, with the shape after the type."""
     big = n.value is not None and numpy.size(n.value) > SMALL
-    lines = ['{}: {}'.format(n.id, label(n, names)) + (' ({})'.format(shape(n)) if big else '')]
+    lines = [f'{n.id}: {label(n, names)}' + (f' ({shape(n)})' if big else '')]
     for what, v in (('value', n.value), ('grad', n.grad)):
         if v is not None:
-            text = 'norm {:.4g}'.format(numpy.linalg.norm(v)) if big else numbers(v)
+            text = f'norm {numpy.linalg.norm(v):.4g}' if big else numbers(v)
             if rows:  # a matrix a row a line
                 text = text.replace('], [', '],\n' + ' ' * len(what) + '  [')
-            lines += '{} {}'.format(what, text).splitlines()
+            lines += f'{what} {text}'.splitlines()
     return lines
 
 
@@ -93,7 +105,7 @@ def to_dot(graph, names=None):
         lines.append('  n{} [label="{}"{}];'.format(n.id, '\\n'.join(box(n, names)), style))
     for n in graph.nodes:
         for c in n.children:
-            lines.append('  n{} -> n{};'.format(c.id, n.id))
+            lines.append(f'  n{c.id} -> n{n.id};')
     lines.append('}')
     return '\n'.join(lines) + '\n'
 
@@ -123,11 +135,14 @@ def layout(graph):
 
 
 def figure_format(path):
-    """'png', 'pdf' or 'svg': a picture's format, from its file name; Failure for any other."""
+    """'png', 'pdf' or 'svg': a picture's format, from its file name; UserError for any other."""
     extension = os.path.splitext(path)[1].lower()
     if extension[1:] not in FORMATS:
-        raise errors.Failure('{}: unknown figure format {}; name the file .png, .pdf or .svg'
-                             .format(path, repr(extension) if extension else '(no extension)'))
+        raise errors.UserError(
+            '{}: unknown figure format {}; name the file .png, .pdf or .svg'.format(
+                path, repr(extension) if extension else '(no extension)'
+            )
+        )
     return extension[1:]
 
 
@@ -135,10 +150,10 @@ def draw(graph, out, names=None, title=None):
     """A picture of the graph, inputs on the left, the loss on the right, into the file `out`:
     PNG (200 dpi), PDF or SVG, as its name ends. Boxes show what `box` says."""
     kind = figure_format(out)
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
+    from plumbing.plotting import pyplot as plt  # here: only a picture needs matplotlib
+
     from matplotlib.transforms import Bbox
+
     names = names or {}
     place = layout(graph)
     texts = {n: '\n'.join(box(n, names, rows=True)) for n in graph.nodes}
@@ -148,22 +163,47 @@ def draw(graph, out, names=None, title=None):
     high = 0.15 * max(t.count('\n') + 1 for t in texts.values()) + 0.4
     columns = [x for x, _ in place.values()]
     rows = [y for _, y in place.values()]
-    fig = plt.figure(figsize=(max(wide, 1.4) / 1.3 * (max(columns) - min(columns) + 1.2),
-                              max(high, 1.2) * (max(rows) - min(rows) + 1.2)))
+    fig = plt.figure(
+        figsize=(
+            max(wide, 1.4) / 1.3 * (max(columns) - min(columns) + 1.2),
+            max(high, 1.2) * (max(rows) - min(rows) + 1.2),
+        )
+    )
     ax = fig.add_axes((0, 0, 1, 1))
     boxes = {}
     for n, (x, y) in place.items():
-        boxes[n] = ax.text(x, y, texts[n], ha='center', va='center', fontsize=9,
-                           family='monospace', multialignment='left', bbox=dict(
-                               boxstyle='round', facecolor='white' if n.requires_grad else '0.92',
-                               edgecolor='0.3', linestyle='-' if n.requires_grad else '--'))
+        boxes[n] = ax.text(
+            x,
+            y,
+            texts[n],
+            ha='center',
+            va='center',
+            fontsize=9,
+            family='monospace',
+            multialignment='left',
+            bbox={
+                'boxstyle': 'round',
+                'facecolor': 'white' if n.requires_grad else '0.92',
+                'edgecolor': '0.3',
+                'linestyle': '-' if n.requires_grad else '--',
+            },
+        )
     for n in graph.nodes:
         for i, c in enumerate(n.children):  # an arrow from each child to its parent, box to box
             twins = n.children.count(c)  # g.add(a, a): two arrows, bent apart
             bend = 0.4 * (n.children[:i].count(c) - (twins - 1) / 2)
-            ax.annotate('', xy=place[n], xytext=place[c], arrowprops=dict(
-                arrowstyle='->', color='0.35', connectionstyle='arc3,rad={}'.format(bend),
-                patchA=boxes[c].get_bbox_patch(), patchB=boxes[n].get_bbox_patch()))
+            ax.annotate(
+                '',
+                xy=place[n],
+                xytext=place[c],
+                arrowprops={
+                    'arrowstyle': '->',
+                    'color': '0.35',
+                    'connectionstyle': f'arc3,rad={bend}',
+                    'patchA': boxes[c].get_bbox_patch(),
+                    'patchB': boxes[n].get_bbox_patch(),
+                },
+            )
     ax.set_xlim(min(columns) - 0.6, max(columns) + 0.6)
     ax.set_ylim(min(rows) - 0.6, max(rows) + 0.6)
     ax.axis('off')
@@ -186,10 +226,19 @@ def draw(graph, out, names=None, title=None):
 # --- Watching the numbers flow -----------------------------------------------------------------
 
 # How a trace writes each type's value from its children's ({0}, {1}); nn.forward computes it.
-NOTATION = {'add': '{0} + {1}', 'mul': '{0} @ {1}', 'logistic': 'logistic({0})',
-            'logsoftmax': 'logsoftmax({0})', 'cross-entropy': '-{0} . {1}', 'sub': '{0} - {1}',
-            'emul': '{0} * {1}', 'sum': 'sum({0})', 'tanh': 'tanh({0})', 'relu': 'relu({0})',
-            'squared-error': 'sum(({0} - {1})^2)'}
+NOTATION = {
+    'add': '{0} + {1}',
+    'mul': '{0} @ {1}',
+    'logistic': 'logistic({0})',
+    'logsoftmax': 'logsoftmax({0})',
+    'cross-entropy': '-{0} . {1}',
+    'sub': '{0} - {1}',
+    'emul': '{0} * {1}',
+    'sum': 'sum({0})',
+    'tanh': 'tanh({0})',
+    'relu': 'relu({0})',
+    'squared-error': 'sum(({0} - {1})^2)',
+}
 
 
 class Value(collections.namedtuple('Value', 'node value')):
@@ -246,7 +295,8 @@ def contributor(frame):
 
     def ids(m):  # 'dL/dn' -> 'dL/dnode4', 'A' -> 'node0'; other words stay
         n = symbols.get(m.group(2))
-        return m.group(0) if n is None else '{}node{}'.format(m.group(1), n.id)
+        return m.group(0) if n is None else f'{m.group(1)}node{n.id}'
+
     right = formula.split(' = ', 1)[1].split(', ')[0]  # ', with ...' explains, is no formula
     return parent, re.sub(r'(dL/d|\b)([A-Za-z]\w*)', ids, right)
 
@@ -259,7 +309,7 @@ def case_formulas(lines, index):
         top -= 1
     depth = len(lines[top]) - len(lines[top].lstrip())
     found, pending = {}, None
-    for line in lines[top + 1:]:
+    for line in lines[top + 1 :]:
         if line.strip() and len(line) - len(line.lstrip()) <= depth:
             break  # the next case
         comment = re.search(r'#\s*(dL/d\w+ = .*?)\s*$', line)
@@ -298,28 +348,32 @@ def trace(graph, names=None):
         if isinstance(step, Value):
             n, values[step.node] = step.node, step.value
             args = [numbers(values[c]) for c in n.children]
-            lines.append('  {} = {}{}'.format(node(n, names), formula(n, args) + ' = ' if args
-                                               else '', numbers(step.value)))
-    lines.append('backward, in reverse order, from the loss L = node {}:'.format(
-        graph.nodes[-1].id))
+            lines.append(
+                '  {} = {}{}'.format(
+                    node(n, names), formula(n, args) + ' = ' if args else '', numbers(step.value)
+                )
+            )
+    lines.append(f'backward, in reverse order, from the loss L = node {graph.nodes[-1].id}:')
     parent = None
     for step in done:
         if isinstance(step, Contribution):
             if step.parent is not parent:
                 parent = step.parent
-                lines.append('  {}, dL/dnode{} = {}:'.format(
-                    node(parent, names), parent.id, numbers(parent.grad)))
-            lines.append('    node {} += {} = {} -> {}'.format(
-                step.child.id, step.formula, numbers(step.delta), numbers(step.total)))
+                lines.append(
+                    f'  {node(parent, names)}, dL/dnode{parent.id} = {numbers(parent.grad)}:'
+                )
+            delta, total = numbers(step.delta), numbers(step.total)
+            lines.append(f'    node {step.child.id} += {step.formula} = {delta} -> {total}')
     lines.append("the vars' gradients, as backward leaves them:")
     for n in graph.nodes:
         if not n.children:
             grad = numbers(n.grad) if n.requires_grad else 'none (requires_grad=False)'
-            lines.append('  {}: grad = {}'.format(node(n, names), grad))
+            lines.append(f'  {node(n, names)}: grad = {grad}')
     return lines
 
 
 # --- The examples ------------------------------------------------------------------------------
+
 
 def first():
     """The tutorial's first example: c = a + b, with a = 1 and b = 2."""
@@ -341,18 +395,22 @@ def twice():
 def small_linear():
     """The linear classifier on a 3-pixel image, 2 classes."""
     g = nn.Graph()
-    p = {'w': g.var(numpy.array([[1.0, -1.0], [2.0, 0.0], [0.0, 1.0]])),
-         'b': g.var(numpy.array([0.0, 1.0]))}
+    p = {
+        'w': g.var(numpy.array([[1.0, -1.0], [2.0, 0.0], [0.0, 1.0]])),
+        'b': g.var(numpy.array([0.0, 1.0])),
+    }
     return small_example(g, p, linear_score)
 
 
 def small_mlp():
     """An MLP of 2 logistic units on a 3-pixel image, 2 classes."""
     g = nn.Graph()
-    p = {'w1': g.var(numpy.array([[1.0, -1.0], [2.0, 0.0], [0.0, 1.0]])),
-         'b1': g.var(numpy.array([-1.0, -1.0])),
-         'w2': g.var(numpy.array([[1.0, -1.0], [2.0, 1.0]])),
-         'b2': g.var(numpy.array([0.0, 1.5]))}
+    p = {
+        'w1': g.var(numpy.array([[1.0, -1.0], [2.0, 0.0], [0.0, 1.0]])),
+        'b1': g.var(numpy.array([-1.0, -1.0])),
+        'w2': g.var(numpy.array([[1.0, -1.0], [2.0, 1.0]])),
+        'b2': g.var(numpy.array([0.0, 1.5])),
+    }
     return small_example(g, p, mlp_score)
 
 
@@ -390,6 +448,7 @@ def mlp():
 def mnist_example(model, score):
     """The graph that lin-train.py or mlp-train.py builds, on the first test image; names too."""
     import mnist
+
     images, labels = mnist.load('test')
     params = paramfile.initial(model, 300, numpy.random.default_rng(0))
     g = nn.Graph()
@@ -402,8 +461,14 @@ def mnist_example(model, score):
     return g, names
 
 
-EXAMPLES = {'linear': linear, 'mlp': mlp, 'first': first, 'twice': twice,
-            'small-linear': small_linear, 'small-mlp': small_mlp}
+EXAMPLES = {
+    'linear': linear,
+    'mlp': mlp,
+    'first': first,
+    'twice': twice,
+    'small-linear': small_linear,
+    'small-mlp': small_mlp,
+}
 TRACED = ['first', 'twice', 'small-linear', 'small-mlp']  # by --trace alone
 
 
@@ -413,25 +478,43 @@ def main():
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description='Show a computation graph: a listing of its nodes, Graphviz DOT, a picture,\n'
         'or the numbers that forward and backward compute, step by step.',
-        epilog='examples:\n' + ''.join('  {:<14}{}\n'.format(name, f.__doc__.rstrip('.'))
-                                       for name, f in EXAMPLES.items())
-        + '--trace with no EXAMPLE traces {}.'.format(', '.join(TRACED)))
-    parser.add_argument('example', nargs='?', choices=EXAMPLES, metavar='EXAMPLE',
-                        help='the graph to show (see below)')
+        epilog='examples:\n'
+        + ''.join(
+            '  {:<14}{}\n'.format(name, f.__doc__.rstrip('.')) for name, f in EXAMPLES.items()
+        )
+        + '--trace with no EXAMPLE traces {}.'.format(', '.join(TRACED)),
+    )
+    parser.add_argument(
+        'example',
+        nargs='?',
+        choices=EXAMPLES,
+        metavar='EXAMPLE',
+        help='the graph to show (see below)',
+    )
     show = parser.add_mutually_exclusive_group()
-    show.add_argument('--trace', action='store_true', help='run forward and backward and print '
-                      'each value, then each contribution to a gradient')
+    show.add_argument(
+        '--trace',
+        action='store_true',
+        help='run forward and backward and print each value, then each contribution to a gradient',
+    )
     show.add_argument('--dot', action='store_true', help='print Graphviz DOT instead')
-    show.add_argument('--draw', '--png', metavar='FILE', help='draw the graph into FILE with '
-                      'matplotlib: .png (200 dpi), .pdf or .svg')
+    show.add_argument(
+        '--draw',
+        '--png',
+        metavar='FILE',
+        help='draw the graph into FILE with matplotlib: .png (200 dpi), .pdf or .svg',
+    )
     args = parser.parse_args()
     if args.draw is not None:
         figure_format(args.draw)  # before any work
     if args.trace:
         for name in [args.example] if args.example else TRACED:
             g, names = EXAMPLES[name]()
-            print('{}# {}: {}'.format('' if name == TRACED[0] or args.example else '\n', name,
-                                      EXAMPLES[name].__doc__))
+            print(
+                '{}# {}: {}'.format(
+                    '' if name == TRACED[0] or args.example else '\n', name, EXAMPLES[name].__doc__
+                )
+            )
             print('\n'.join(trace(g, names)))
         return
     if args.example is None:

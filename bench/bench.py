@@ -14,6 +14,7 @@ graph time / hand time within one round, and the report gives the median over th
 the smallest and largest. The machine may be shared: single timings move, ratios less so.
 Then a whole lin-train.py epoch as a process against bench/hand-train.py, the same epoch by hand.
 """
+
 import argparse
 import os
 import platform
@@ -28,12 +29,13 @@ import numpy
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-import mnist  # noqa: E402
-import nn  # noqa: E402
 from plumbing import paramfile  # noqa: E402
 
+import mnist  # noqa: E402
+import nn  # noqa: E402
 
 # --- The tutorial's way: the snippet as written ------------------------------------------------
+
 
 def tutorial_linear(params, samples, lr):
     param_w, param_b = params['w'], params['b']
@@ -79,24 +81,37 @@ def tutorial_mlp(params, samples, lr):
 
 # --- The scripts' own loop, taken from their text ----------------------------------------------
 
+
 def script_loop(script):
     """A function (params, samples, lr) -> losses running the `for` loop of a training script."""
-    lines = open(os.path.join(ROOT, script)).read().splitlines()
+    with open(os.path.join(ROOT, script)) as f:
+        lines = f.read().splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith('for img, label in'))
     end = next(i for i in range(start + 1, len(lines)) if lines[i] and lines[i][0] != ' ')
-    body = '\n'.join(['for img, label in samples:'] + lines[start + 1:end])
+    body = '\n'.join(['for img, label in samples:', *lines[start + 1 : end]])
     code = compile(body, script, 'exec')
 
     def run(params, samples, lr):
         losses = []
         names = {'param_' + k: v for k, v in params.items()}
-        exec(code, dict(names, nn=nn, numpy=numpy, samples=samples, lr=lr,
-                        log=argparse.Namespace(write=losses.append)))
+        exec(
+            code,
+            dict(
+                names,
+                nn=nn,
+                numpy=numpy,
+                samples=samples,
+                lr=lr,
+                log=argparse.Namespace(write=losses.append),
+            ),
+        )
         return losses
+
     return run
 
 
 # --- By hand: what a student writes without a graph ---------------------------------------------
+
 
 def hand_linear(p, samples, lr):
     losses = []
@@ -132,6 +147,7 @@ def hand_mlp(p, samples, lr):
 
 # --- Measurements ------------------------------------------------------------------------------
 
+
 def faults():
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
@@ -143,7 +159,7 @@ def compare(model, loops, samples, rounds, lr):
     pf = {name: [] for name in loops}
     for r in range(rounds):
         results = {}
-        names = list(loops)[r % len(loops):] + list(loops)[:r % len(loops)]  # each goes first
+        names = list(loops)[r % len(loops) :] + list(loops)[: r % len(loops)]  # each goes first
         for name in names:
             loop = loops[name]
             params = {k: v.copy() for k, v in start.items()}
@@ -154,19 +170,24 @@ def compare(model, loops, samples, rounds, lr):
             results[name] = numpy.array(losses, dtype=float)
         for name, losses in results.items():
             difference = numpy.max(numpy.abs(losses - results['hand']))
-            assert difference <= 1e-12, '{} {}: losses differ by {:.1e}'.format(
-                model, name, difference)
-    return {name: ([s / h for s, h in zip(seconds[name], seconds['hand'])],
-                   statistics.median(seconds[name]) / len(samples) * 1e6,
-                   statistics.median(pf[name])) for name in loops}
+            assert difference <= 1e-12, f'{model} {name}: losses differ by {difference:.1e}'
+    return {
+        name: (
+            [s / h for s, h in zip(seconds[name], seconds['hand'], strict=True)],
+            statistics.median(seconds[name]) / len(samples) * 1e6,
+            statistics.median(pf[name]),
+        )
+        for name in loops
+    }
 
 
-PEAK = """import runpy, sys
+PEAK = f"""import runpy, sys
 sys.argv = sys.argv[1:]
-sys.path.insert(0, {!r})
+sys.path.insert(0, {ROOT!r})
 runpy.run_path(sys.argv[0], run_name='__main__')
-print(next(line for line in open('/proc/self/status') if line.startswith('VmHWM')), file=sys.stderr)
-""".format(ROOT)
+with open('/proc/self/status') as status:
+    print(next(line for line in status if line.startswith('VmHWM')), file=sys.stderr)
+"""
 
 
 def epoch_process(rounds):
@@ -174,23 +195,36 @@ def epoch_process(rounds):
     ratios = []
     with tempfile.TemporaryDirectory() as d:
         p0, p1 = os.path.join(d, 'p0'), os.path.join(d, 'p1')
-        commands = {'graph': ['lin-train.py', p0, p1, '--overwrite'],
-                    'hand': ['bench/hand-train.py', p0, p1 + '.npz']}
-        subprocess.run([sys.executable, os.path.join(ROOT, 'lin-train.py'), '--init', p0],
-                       check=True, stderr=subprocess.DEVNULL)
+        commands = {
+            'graph': ['lin-train.py', p0, p1, '--overwrite'],
+            'hand': ['bench/hand-train.py', p0, p1 + '.npz'],
+        }
+        subprocess.run(
+            [sys.executable, os.path.join(ROOT, 'lin-train.py'), '--init', p0],
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
         # the peak as the epoch's own process sees it (VmHWM): a child's ru_maxrss would count
         # the memory of this process, which it starts as a copy of
-        report = subprocess.run([sys.executable, '-c', PEAK, os.path.join(ROOT, 'lin-train.py'),
-                                 p0, p1], check=True, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True).stderr
+        report = subprocess.run(
+            [sys.executable, '-c', PEAK, os.path.join(ROOT, 'lin-train.py'), p0, p1],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        ).stderr
         peak = int(report.split('VmHWM:')[1].split()[0]) / 1024
         for r in range(rounds):
             took = {}
-            for name in (('graph', 'hand') if r % 2 == 0 else ('hand', 'graph')):
+            for name in ('graph', 'hand') if r % 2 == 0 else ('hand', 'graph'):
                 script, *args = commands[name]
                 t = time.perf_counter()
-                subprocess.run([sys.executable, os.path.join(ROOT, script), *args], check=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                subprocess.run(
+                    [sys.executable, os.path.join(ROOT, script), *args],
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
                 took[name] = time.perf_counter() - t
             ratios.append(took['graph'] / took['hand'])
     return ratios, peak
@@ -202,9 +236,15 @@ def batch_epochs(images, labels, order, batch_sizes, rounds):
     took = {b: [] for b in batch_sizes}
     for _ in range(rounds):
         for b in batch_sizes:
-            samples = ([(images[k], labels[k]) for k in order] if b == 1 else  # rows, as the script
-                       [(images[order[i:i + b]], labels[order[i:i + b]])
-                        for i in range(0, len(order), b)])
+            samples = (
+                [(images[k], labels[k]) for k in order]
+                if b == 1
+                # rows, as the script
+                else [
+                    (images[order[i : i + b]], labels[order[i : i + b]])
+                    for i in range(0, len(order), b)
+                ]
+            )
             params = paramfile.initial('linear', None, None)
             t = time.perf_counter()
             loop(params, samples, 0.01 * b)
@@ -213,7 +253,7 @@ def batch_epochs(images, labels, order, batch_sizes, rounds):
 
 
 def spread(ratios):
-    return '{:.2f} ({:.2f}-{:.2f})'.format(statistics.median(ratios), min(ratios), max(ratios))
+    return f'{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})'
 
 
 def machine():
@@ -221,13 +261,20 @@ def machine():
     cpu = platform.processor() or platform.machine()
     try:
         with open('/proc/cpuinfo') as f:
-            cpu = next(line.split(':', 1)[1].strip() for line in f if line.startswith('model name'))
+            cpu = next(
+                line.split(':', 1)[1].strip() for line in f if line.startswith('model name')
+            )
     except (OSError, StopIteration):
         pass
     blas = numpy.show_config(mode='dicts')['Build Dependencies']['blas']
     return '{}, {} cores; Python {}, numpy {}, BLAS {} {}'.format(
-        cpu, os.cpu_count(), platform.python_version(), numpy.__version__, blas.get('name'),
-        blas.get('version'))
+        cpu,
+        os.cpu_count(),
+        platform.python_version(),
+        numpy.__version__,
+        blas.get('name'),
+        blas.get('version'),
+    )
 
 
 def main():
@@ -238,25 +285,44 @@ def main():
     print(machine())
     images, labels = mnist.load('train')
     order = numpy.random.default_rng(1).permutation(len(labels))
-    print('SGD steps in one process, float64: ratio to hand-written numpy, median (min-max) '
-          'of {} interleaved rounds'.format(rounds))
-    print('{:<8} {:<10} {:>8} {:>16} {:>8} {:>12}'.format(
-        'model', 'loop', 'samples', 'ratio', 'us/step', 'page faults'))
-    cases = (('linear', 0.01, n_linear, tutorial_linear, 'lin-train.py', hand_linear),
-             ('mlp', 0.1, n_mlp, tutorial_mlp, 'mlp-train.py', hand_mlp))
+    print(
+        'SGD steps in one process, float64: ratio to hand-written numpy, median (min-max) '
+        f'of {rounds} interleaved rounds'
+    )
+    print(
+        '{:<8} {:<10} {:>8} {:>16} {:>8} {:>12}'.format(
+            'model', 'loop', 'samples', 'ratio', 'us/step', 'page faults'
+        )
+    )
+    cases = (
+        ('linear', 0.01, n_linear, tutorial_linear, 'lin-train.py', hand_linear),
+        ('mlp', 0.1, n_mlp, tutorial_mlp, 'mlp-train.py', hand_mlp),
+    )
     for model, lr, n, tutorial, script, hand in cases:
         samples = [(images[i], labels[i]) for i in order[:n]]
         loops = {'tutorial': tutorial, 'script': script_loop(script), 'hand': hand}
         for name, (ratios, us, pf) in compare(model, loops, samples, rounds, lr).items():
-            print('{:<8} {:<10} {:>8,} {:>16} {:>8.1f} {:>12.1f}'.format(
-                model if model == 'linear' else 'mlp-300', name, n,
-                spread(ratios) if name != 'hand' else '1', us, pf))
+            print(
+                '{:<8} {:<10} {:>8,} {:>16} {:>8.1f} {:>12.1f}'.format(
+                    model if model == 'linear' else 'mlp-300',
+                    name,
+                    n,
+                    spread(ratios) if name != 'hand' else '1',
+                    us,
+                    pf,
+                )
+            )
     epochs = batch_epochs(images, labels, order[:n_linear], (1, 32), rounds)
-    print('lin-train.py loop, one epoch by batch size: {}; speed-up {:.1f}x'.format(
-        ', '.join('{}: {:.2f} s'.format(b, s) for b, s in epochs.items()), epochs[1] / epochs[32]))
+    print(
+        'lin-train.py loop, one epoch by batch size: {}; speed-up {:.1f}x'.format(
+            ', '.join(f'{b}: {s:.2f} s' for b, s in epochs.items()), epochs[1] / epochs[32]
+        )
+    )
     ratios, peak = epoch_process(max(3, rounds // 2))
-    print('whole lin-train.py epoch / bench/hand-train.py epoch, as processes: {}; '
-          'lin-train.py peak resident memory {:.0f} MB'.format(spread(ratios), peak))
+    print(
+        f'whole lin-train.py epoch / bench/hand-train.py epoch, as processes: {spread(ratios)}; '
+        f'lin-train.py peak resident memory {peak:.0f} MB'
+    )
 
 
 if __name__ == '__main__':

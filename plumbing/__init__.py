@@ -7,7 +7,10 @@ atomic     writing a file whole or not at all
 dataset    the shuffled training samples of an epoch, the test set, the dev split
 logs       the losses printed during training, checked; reading logs back
 progress   samples done and time left, on a terminal
+plotting   matplotlib, drawing into files
+requires   one line, not a traceback, when numpy or matplotlib is missing
 """
+
 from plumbing.requires import require
 
 require('numpy')  # every module here needs it: one line, not a traceback, if it is missing

@@ -6,12 +6,14 @@
 Images come from mnist.py as 784 floats in [0, 1]; with --dev, the last DEV_SIZE training images
 are held out: training skips them, and test_batches gives them instead of the test set.
 """
+
+from plumbing.errors import UserError
+from plumbing.options import DEV_SIZE
+from plumbing.progress import Progress
+
 import numpy
 
 import mnist
-from plumbing.errors import Failure
-from plumbing.options import DEV_SIZE
-from plumbing.progress import Progress
 
 BLOCK = 1000  # images are scaled to floats a block at a time, not one by one
 
@@ -28,11 +30,16 @@ def training_set(args):
 def split_dev(images, labels, data):
     """((train images, labels), (dev images, labels)): the dev set is the last DEV_SIZE."""
     if len(labels) <= DEV_SIZE:
-        raise Failure('{}: {:,} training images, too few to hold out {:,} for a dev set'.format(
-            mnist.paths('train', data)[0], len(labels), DEV_SIZE))
+        raise UserError(
+            '{}: {:,} training images, too few to hold out {:,} for a dev set'.format(
+                mnist.paths('train', data)[0], len(labels), DEV_SIZE
+            )
+        )
     keep = len(labels) - DEV_SIZE
-    return ((mnist.Images(images.pixels[:keep]), labels[:keep]),
-            (mnist.Images(images.pixels[keep:]), labels[keep:]))
+    return (
+        (mnist.Images(images.pixels[:keep]), labels[:keep]),
+        (mnist.Images(images.pixels[keep:]), labels[keep:]),
+    )
 
 
 def shuffled(args, record):
@@ -42,15 +49,15 @@ def shuffled(args, record):
     """
     images, labels, record['data'] = training_set(args)
     order = numpy.random.default_rng([args.seed, record['epoch']]).permutation(len(labels))
-    order = order[:args.limit]
+    order = order[: args.limit]
     b = args.batch_size
     block = b * max(1, BLOCK // b)  # whole batches, so that none straddles two blocks
     progress = Progress(len(order))
     for start in range(0, len(order), block):
-        rows = order[start:start + block]
+        rows = order[start : start + block]
         xs, ks = images[rows], labels[rows]
         for i in range(0, len(rows), b):
-            yield (xs[i], ks[i]) if b == 1 else (xs[i:i + b], ks[i:i + b])
+            yield (xs[i], ks[i]) if b == 1 else (xs[i : i + b], ks[i : i + b])
         progress.update(start + len(rows))
     progress.done()
 
@@ -61,4 +68,4 @@ def test_batches(args):
         images, labels = split_dev(*mnist.load('train', args.data), args.data)[1]
     else:
         images, labels = mnist.load('test', args.data)
-    return [(images[i:i + BLOCK], labels[i:i + BLOCK]) for i in range(0, len(labels), BLOCK)]
+    return [(images[i : i + BLOCK], labels[i : i + BLOCK]) for i in range(0, len(labels), BLOCK)]

@@ -2,17 +2,19 @@
 
     errors.in_one_line()     # first thing in a script
 
-Then a Failure (a wrong file, a bad option, a learning rate that blows up) or a damaged data file
+Then a UserError (a wrong file, a bad option, a learning rate that blows up) or a damaged data file
 (mnist.DataError) prints `prog: error: MESSAGE` and exits with status 2; Ctrl-C prints one line
 and exits with 130. Anything else is a bug in the scripts and keeps its traceback.
 """
+
+import contextlib
 import os
 import sys
 
 import mnist
 
 
-class Failure(Exception):
+class UserError(Exception):
     """Something the user can fix; the message names the file or option and the problem."""
 
 
@@ -23,17 +25,16 @@ def in_one_line():
 
 def report(kind, error, traceback):
     """sys.excepthook: one line and an exit status for what the user can fix, else a traceback."""
-    if issubclass(kind, (Failure, mnist.DataError)):
-        message, status = 'error: {}'.format(error), 2
+    if issubclass(kind, (UserError, mnist.DataError)):
+        message, status = f'error: {error}', 2
     elif issubclass(kind, KeyboardInterrupt):
         message, status = 'interrupted; no output file written', 130
     elif issubclass(kind, BrokenPipeError):
         message, status = 'error: standard output was closed', 2
     else:
         return sys.__excepthook__(kind, error, traceback)
-    try:
-        sys.stdout.flush()  # what was printed before the error is kept
-    except OSError:  # a closed or full stdout: say so below, and nothing more at exit
-        pass
-    print('{}: {}'.format(os.path.basename(sys.argv[0]), message), file=sys.stderr, flush=True)
+    # what was printed before the error is kept; a closed or full stdout is said below
+    with contextlib.suppress(OSError):
+        sys.stdout.flush()
+    print(f'{os.path.basename(sys.argv[0])}: {message}', file=sys.stderr, flush=True)
     os._exit(status)  # sys.exit cannot end the program from an excepthook

@@ -4,17 +4,18 @@
     log.write(loss.value)       # each sample's loss (or each row's, for a batch)
     average = log.close()
 
-A loss that is not finite, or that has clearly diverged, ends the run with a Failure that says
+A loss that is not finite, or that has clearly diverged, ends the run with a UserError that says
 to lower the learning rate; the block of losses where it happened is not written.
 """
+
 import math
 import os
 import sys
 import time
 
-import numpy
+from plumbing.errors import UserError
 
-from plumbing.errors import Failure
+import numpy
 
 BLOCK = 1000  # losses are printed, and checked, a block at a time
 # The average cross entropy of 1,000 samples starts at log 10 = 2.3 and falls as the model
@@ -25,14 +26,14 @@ DIVERGED = 1000.0
 
 
 def read_lines(path):
-    """The lines of a text file (a log, a list of error rates); Failure if it cannot be read."""
+    """The lines of a text file (a log, a list of error rates); UserError if it cannot be read."""
     try:
         with open(path) as f:
             return f.read().splitlines()
     except OSError as e:
-        raise Failure('{}: {}'.format(path, e.strerror)) from None
+        raise UserError(f'{path}: {e.strerror}') from None
     except UnicodeDecodeError:
-        raise Failure('{}: not a text file'.format(path)) from None
+        raise UserError(f'{path}: not a text file') from None
 
 
 class LossLog:
@@ -49,9 +50,12 @@ class LossLog:
     def hint(self):
         """On a terminal, say where the losses should go: the shell's > log-N forgotten."""
         if self.out.isatty():
-            print('{}: printing one loss per sample to the terminal; to keep them in a log, run '
-                  'the command again with > log-N (N the epoch) at its end'.format(
-                      os.path.basename(sys.argv[0])), file=sys.stderr)
+            print(
+                f'{os.path.basename(sys.argv[0])}: printing one loss per sample to the terminal; '
+                'to keep them in a log, run the command again with > log-N (N the epoch) at its '
+                'end',
+                file=sys.stderr,
+            )
 
     def write(self, loss):
         """Add a loss: a number, or one number per row of a batch."""
@@ -69,21 +73,24 @@ class LossLog:
             return
         bad = [v for v in block if not math.isfinite(v)]
         if bad:
-            raise Failure('the loss became {} at sample {:,} of the epoch; try a smaller --lr (no '
-                          'parameter file written)'.format(bad[0], first + block.index(bad[0])))
+            raise UserError(
+                f'the loss became {bad[0]} at sample {first + block.index(bad[0]):,} of the '
+                'epoch; try a smaller --lr (no parameter file written)'
+            )
         average = math.fsum(block) / len(block)
         if average > DIVERGED:
-            raise Failure('the loss diverged: {:.3g} on average over samples {:,}-{:,} of the '
-                          'epoch; try a smaller --lr (no parameter file written)'.format(
-                              average, first, first + len(block) - 1))
+            raise UserError(
+                f'the loss diverged: {average:.3g} on average over samples '
+                f'{first:,}-{first + len(block) - 1:,} of the epoch; try a smaller --lr (no '
+                'parameter file written)'
+            )
         try:
-            self.out.write(''.join('{:.6g}\n'.format(v) for v in block))
+            self.out.write(''.join(f'{v:.6g}\n' for v in block))
             self.out.flush()
         except BrokenPipeError:
             raise
         except OSError as e:  # a full disk under the log, say
-            raise Failure('cannot write the losses to standard output: {}'.format(
-                e.strerror)) from None
+            raise UserError(f'cannot write the losses to standard output: {e.strerror}') from None
         self.count += len(block)
         self.total += math.fsum(block)
         self.block = []

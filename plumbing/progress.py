@@ -1,4 +1,5 @@
 """Samples done, samples per second and time left, on stderr when it is a terminal (not a log)."""
+
 import sys
 import time
 
@@ -13,8 +14,10 @@ class Progress:
     def update(self, done):
         if self.shown:
             rate = done / max(time.time() - self.start, 1e-9)
-            sys.stderr.write('\r{:,}/{:,} samples, {:,.0f}/s, {:.0f} s left  '.format(
-                done, self.total, rate, (self.total - done) / rate))
+            left = (self.total - done) / rate
+            sys.stderr.write(
+                f'\r{done:,}/{self.total:,} samples, {rate:,.0f}/s, {left:.0f} s left  '
+            )
             sys.stderr.flush()
 
     def done(self):

@@ -1,5 +1,7 @@
 """Helpers for the tests: run a script as a user would, write small IDX files."""
+
 import gzip
+import hashlib
 import os
 import subprocess
 import sys
@@ -12,9 +14,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def run(script, *args, cwd=None, env=None, stdout=None, check=None):
     """Run ./script with args; returns the CompletedProcess (text). check=0 asserts success."""
-    result = subprocess.run([sys.executable, os.path.join(ROOT, script), *map(str, args)],
-                            cwd=cwd, env=env, stdout=stdout or subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, os.path.join(ROOT, script), *map(str, args)],
+        check=False,
+        cwd=cwd,
+        env=env,
+        stdout=stdout or subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=300,
+    )
     if check is not None:
         assert result.returncode == check, result.stderr
     return result
@@ -31,6 +40,19 @@ def assert_fails(result, *words):
     return lines[0]
 
 
+def sha(path):
+    """The SHA-256 of a file's bytes."""
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def refused(result, path, words):
+    """The run refused to write over `path`, in one line saying what it holds, and kept it."""
+    line = assert_fails(result, path, *words)
+    assert 'give another name, or --overwrite' in line
+    return line
+
+
 def write_idx(path, array, gzipped=True):
     """An IDX file of uint8 `array`, gzipped or not."""
     array = numpy.asarray(array, numpy.uint8)
@@ -44,6 +66,7 @@ def write_idx(path, array, gzipped=True):
 def small_data(tmp_path_factory):
     """A data folder of 300 training and 200 test images taken from the real MNIST."""
     import mnist
+
     folder = tmp_path_factory.mktemp('small-mnist')
     for which, count in (('train', 300), ('test', 200)):
         images, labels = mnist.load(which)
@@ -51,3 +74,9 @@ def small_data(tmp_path_factory):
         write_idx(folder / (image_file + '.gz'), images.pixels[:count].reshape(count, 28, 28))
         write_idx(folder / label_file, labels[:count], gzipped=False)
     return folder
+
+
+@pytest.fixture
+def lin0(tmp_path):
+    run('lin-train.py', '--init', tmp_path / 'lin-param-0', check=0)
+    return tmp_path / 'lin-param-0'

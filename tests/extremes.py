@@ -16,6 +16,7 @@ error when it is within 1 of 0, as that is the relative error of the probability
 and a gradient of logsoftmax, whose entries are differences of the upstream gradient's entries,
 relative to that upstream gradient's size (sum |dL/dn|).
 """
+
 import decimal
 import fractions
 import os
@@ -24,13 +25,29 @@ import sys
 import numpy
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import nn  # noqa: E402
+import nn
 
-D = decimal.Context(prec=1100, Emin=-10**6, Emax=10**6)
+D = decimal.Context(prec=1100, Emin=-(10**6), Emax=10**6)
 TINY = numpy.finfo(float).tiny
 INF = float('inf')
-TAILS = [-INF, -1e3, -745.0, -709.0, -40.0, -30.0, -1.0, -1e-300, 0.0, 1e-300, 1.0, 30.0, 40.0,
-         709.0, 1e3, INF]
+TAILS = [
+    -INF,
+    -1e3,
+    -745.0,
+    -709.0,
+    -40.0,
+    -30.0,
+    -1.0,
+    -1e-300,
+    0.0,
+    1e-300,
+    1.0,
+    30.0,
+    40.0,
+    709.0,
+    1e3,
+    INF,
+]
 BIG = [1e3, -1e3, 999.5, -0.125, 1e-300, 3.0]  # magnitudes up to 1e3, and a tiny one
 
 
@@ -58,19 +75,22 @@ def relative(got, exact, floor=TINY):
     got = numpy.ravel(got)
     assert len(got) == len(exact), (got.shape, len(exact))
     worst = 0.0
-    for x, e in zip(got.tolist(), exact):
+    for x, e in zip(got.tolist(), exact, strict=True):
         if float(e) in (INF, -INF):
             error = 0.0 if x == float(e) else INF
         elif x != x or x in (INF, -INF):
             error = INF
         else:
-            e = fractions.Fraction(str(e) if isinstance(e, decimal.Decimal) else e)
-            error = float(abs(fractions.Fraction(x) - e) / max(abs(e), fractions.Fraction(floor)))
+            exact_e = fractions.Fraction(str(e) if isinstance(e, decimal.Decimal) else e)
+            error = float(
+                abs(fractions.Fraction(x) - exact_e) / max(abs(exact_e), fractions.Fraction(floor))
+            )
         worst = max(worst, error)
     return worst
 
 
 # --- Exact references ---------------------------------------------------------------------------
+
 
 def logistic_exact(a):
     if a in (INF, -INF):
@@ -92,14 +112,15 @@ def logsoftmax_exact(a, upstream):
     lse = D.ln(sum((D.exp(dec(x)) for x in a), dec(0)))
     logp = [dec(x) - lse for x in a]
     total = sum((dec(u) for u in upstream), dec(0))
-    return logp, [dec(u) - D.exp(lp) * total for u, lp in zip(upstream, logp)]
+    return logp, [dec(u) - D.exp(lp) * total for u, lp in zip(upstream, logp, strict=True)]
 
 
-def F(x):
+def frac(x):
     return fractions.Fraction(float(x))
 
 
 # --- The cases: (node type, measure, [(value error, gradient error)]) ---------------------------
+
 
 def elementwise_unary(name, exact):
     errors = []
@@ -124,41 +145,58 @@ def binary_errors(name, op, da, db):
     a = numpy.array([[x] * len(BIG) for x in BIG])  # every pair, as a batch
     b = numpy.array([BIG] * len(BIG))
     value, (ga, gb) = run(lambda g, x, y: getattr(g, name)(x, y), a, b)
-    pairs = list(zip(a.ravel(), b.ravel()))
-    errors.append((relative(value, [op(F(x), F(y)) for x, y in pairs]),
-                   max(relative(ga, [da(F(x), F(y)) for x, y in pairs]),
-                       relative(gb, [db(F(x), F(y)) for x, y in pairs]))))
+    pairs = list(zip(a.ravel(), b.ravel(), strict=True))
+    errors.append(
+        (
+            relative(value, [op(frac(x), frac(y)) for x, y in pairs]),
+            max(
+                relative(ga, [da(frac(x), frac(y)) for x, y in pairs]),
+                relative(gb, [db(frac(x), frac(y)) for x, y in pairs]),
+            ),
+        )
+    )
     return errors
 
 
 def sum_errors():
     a = numpy.array([BIG, BIG[::-1]])
     value, (grad,) = run(lambda g, x: g.sum(x), a, upstream=-0.75)
-    return [(relative(value, [sum(F(x) for x in a.ravel())]), relative(grad, [-0.75] * a.size))]
+    return [(relative(value, [sum(frac(x) for x in a.ravel())]), relative(grad, [-0.75] * a.size))]
 
 
 def mul_errors():
     rng = numpy.random.default_rng(11)
     x = numpy.array(BIG)
-    A = rng.choice([-1, 1], (6, 3)) * numpy.array([1e3, 1.5, 1e-300, 7.0, 999.0, 0.5])[:, None]
+    w = rng.choice([-1, 1], (6, 3)) * numpy.array([1e3, 1.5, 1e-300, 7.0, 999.0, 0.5])[:, None]
     up = numpy.array([1e3, -0.5, 2.0])
-    value, (gx, gA) = run(lambda g, u, v: g.mul(u, v), x, A, upstream=up)
-    exact = [sum(F(x[i]) * F(A[i, j]) for i in range(6)) for j in range(3)]
-    exact_gx = [sum(F(up[j]) * F(A[i, j]) for j in range(3)) for i in range(6)]
-    exact_gA = [F(x[i]) * F(up[j]) for i in range(6) for j in range(3)]
-    return [(relative(value, exact), max(relative(gx, exact_gx), relative(gA, exact_gA)))]
+    value, (gx, gw) = run(lambda g, u, v: g.mul(u, v), x, w, upstream=up)
+    exact = [sum(frac(x[i]) * frac(w[i, j]) for i in range(6)) for j in range(3)]
+    exact_gx = [sum(frac(up[j]) * frac(w[i, j]) for j in range(3)) for i in range(6)]
+    exact_gw = [frac(x[i]) * frac(up[j]) for i in range(6) for j in range(3)]
+    return [(relative(value, exact), max(relative(gx, exact_gx), relative(gw, exact_gw)))]
 
 
 def squared_error_errors():
     p, t = numpy.array([BIG, BIG]), numpy.array([BIG[::-1], [0.0] * len(BIG)])
     value, (gp, gt) = run(lambda g, u, v: g.squared_error(u, v), p, t)
-    exact = [sum((F(x) - F(y)) ** 2 for x, y in zip(pr, tr)) for pr, tr in zip(p, t)]
-    diff = [2 * (F(x) - F(y)) for x, y in zip(p.ravel(), t.ravel())]
+    exact = [
+        sum((frac(x) - frac(y)) ** 2 for x, y in zip(pr, tr, strict=True))
+        for pr, tr in zip(p, t, strict=True)
+    ]
+    diff = [2 * (frac(x) - frac(y)) for x, y in zip(p.ravel(), t.ravel(), strict=True)]
     return [(relative(value, exact), max(relative(gp, diff), relative(gt, [-d for d in diff])))]
 
 
-LOGSOFTMAX_ROWS = [[1e3, -1e3], [1e3, 999.0], [1e3, 960.0], [-1e3, -1e3 + 1e-3, -999.0],
-                   [40.0, 0.0], [0.0, -INF], [-INF, 0.0, 1.0], [3.0, 1.0, 0.2, -0.5]]
+LOGSOFTMAX_ROWS = [
+    [1e3, -1e3],
+    [1e3, 999.0],
+    [1e3, 960.0],
+    [-1e3, -1e3 + 1e-3, -999.0],
+    [40.0, 0.0],
+    [0.0, -INF],
+    [-INF, 0.0, 1.0],
+    [3.0, 1.0, 0.2, -0.5],
+]
 
 
 def logsoftmax_errors():
@@ -169,8 +207,12 @@ def logsoftmax_errors():
             up[k] = -1.0  # what cross-entropy sends for gold class k
             value, (grad,) = run(lambda g, x: g.logsoftmax(x), a, upstream=up)
             logp, exact_grad = logsoftmax_exact(a, up)
-            errors.append((relative(value, logp, floor=1.0),
-                           relative(grad, exact_grad, floor=sum(abs(u) for u in up))))
+            errors.append(
+                (
+                    relative(value, logp, floor=1.0),
+                    relative(grad, exact_grad, floor=sum(abs(u) for u in up)),
+                )
+            )
     return errors
 
 
@@ -181,43 +223,56 @@ def cross_entropy_errors():
             gold = nn.one_hot(k, len(a))
             value, (grad, _) = run(lambda g, x, y: g.cross_entropy(x, y), a, gold)
             logp, exact_grad = logsoftmax_exact(a, -gold)
-            errors.append((relative(value, [-logp[k]], floor=1.0),
-                           relative(grad, exact_grad, floor=1.0)))
+            errors.append(
+                (relative(value, [-logp[k]], floor=1.0), relative(grad, exact_grad, floor=1.0))
+            )
     return errors
 
 
 def measure():
     """{node type: (measured on, worst value error, worst gradient error)}."""
     cases = {
-        'var': ('finite TAILS', [(0.0, relative(run(lambda g, x: x, TAILS[1:-1])[1][0],
-                                                     [1.0] * (len(TAILS) - 2)))]),
-        'add': ('all pairs of BIG', binary_errors('add', lambda x, y: x + y,
-                                                  lambda x, y: 1, lambda x, y: 1)),
+        'var': (
+            'finite TAILS',
+            [(0.0, relative(run(lambda g, x: x, TAILS[1:-1])[1][0], [1.0] * (len(TAILS) - 2)))],
+        ),
+        'add': (
+            'all pairs of BIG',
+            binary_errors('add', lambda x, y: x + y, lambda x, y: 1, lambda x, y: 1),
+        ),
         'mul': ('BIG times a matrix', mul_errors()),
         'logistic': ('TAILS', elementwise_unary('logistic', logistic_exact)),
         'logsoftmax': ('LOGSOFTMAX_ROWS', logsoftmax_errors()),
         'cross-entropy': ('LOGSOFTMAX_ROWS', cross_entropy_errors()),
-        'sub': ('all pairs of BIG', binary_errors('sub', lambda x, y: x - y,
-                                                  lambda x, y: 1, lambda x, y: -1)),
-        'emul': ('all pairs of BIG', binary_errors('emul', lambda x, y: x * y,
-                                                   lambda x, y: y, lambda x, y: x)),
+        'sub': (
+            'all pairs of BIG',
+            binary_errors('sub', lambda x, y: x - y, lambda x, y: 1, lambda x, y: -1),
+        ),
+        'emul': (
+            'all pairs of BIG',
+            binary_errors('emul', lambda x, y: x * y, lambda x, y: y, lambda x, y: x),
+        ),
         'sum': ('BIG', sum_errors()),
         'tanh': ('TAILS', elementwise_unary('tanh', tanh_exact)),
         'relu': ('TAILS', relu_errors()),
         'squared-error': ('BIG', squared_error_errors()),
     }
-    return {name: (on, max(e[0] for e in errors), max(e[1] for e in errors))
-            for name, (on, errors) in cases.items()}
+    return {
+        name: (on, max(e[0] for e in errors), max(e[1] for e in errors))
+        for name, (on, errors) in cases.items()
+    }
 
 
 def main():
     print('node type       inputs                value error  gradient error')
     for name, (on, value, grad) in measure().items():
-        print('{:<15} {:<21} {:.1e}      {:.1e}'.format(name, on, value, grad))
-    print('relative errors; a log-probability within 1 of 0 by its absolute error, and the '
-          'gradient of\nlogsoftmax relative to sum |dL/dn| (see this file\'s docstring). Inputs:')
+        print(f'{name:<15} {on:<21} {value:.1e}      {grad:.1e}')
+    print(
+        'relative errors; a log-probability within 1 of 0 by its absolute error, and the '
+        "gradient of\nlogsoftmax relative to sum |dL/dn| (see this file's docstring). Inputs:"
+    )
     for name in ('TAILS', 'BIG', 'LOGSOFTMAX_ROWS'):
-        print('  {} = {}'.format(name, globals()[name]))
+        print(f'  {name} = {globals()[name]}')
 
 
 if __name__ == '__main__':

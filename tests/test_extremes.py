@@ -3,10 +3,11 @@
 The measurements are those of `python3 tests/extremes.py` (read its docstring for how each is
 made); here each must stay within a few units of the last place.
 """
+
+import extremes
 import numpy
 import pytest
 
-import extremes
 import gradcheck
 
 MEASURED = extremes.measure()
@@ -23,10 +24,12 @@ def test_every_node_type_is_measured():
     assert list(MEASURED) == gradcheck.node_types()
 
 
-@pytest.mark.parametrize('type', gradcheck.node_types())
-def test_value_and_gradient_at_the_extremes(type):
-    on, value_error, gradient_error = MEASURED[type]
-    assert value_error <= BOUND[type] and gradient_error <= BOUND[type], MEASURED[type]
+@pytest.mark.parametrize('node_type', gradcheck.node_types())
+def test_value_and_gradient_at_the_extremes(node_type):
+    _on, value_error, gradient_error = MEASURED[node_type]
+    assert value_error <= BOUND[node_type] and gradient_error <= BOUND[node_type], MEASURED[
+        node_type
+    ]
 
 
 def test_the_measure_sees_the_old_faults():

@@ -1,4 +1,6 @@
-"""nn.py against the tutorial: its snippets as written, each gradient against finite differences."""
+"""nn.py against the tutorial: its snippets as written, each gradient against finite
+differences."""
+
 import numpy
 import pytest
 
@@ -6,8 +8,8 @@ import gradcheck
 import nn
 from nn import ComputeNode, Graph, backward, forward, init_grad, one_hot
 
-
 # --- The tutorial's snippets, as written -------------------------------------------------------
+
 
 def test_compute_node_as_the_tutorial_builds_it():
     a = ComputeNode('var', 0)
@@ -43,24 +45,24 @@ def tutorial_backward(graph):
             n.children[0].grad += n.grad @ n.children[1].value.T
             n.children[1].grad += numpy.outer(n.children[0].value, n.grad)
         else:
-            print('unknown node type: {}'.format(n.type))
+            print(f'unknown node type: {n.type}')
 
 
 def test_tutorial_backward_and_init_grad_agree_with_nn_backward():
     rng = numpy.random.default_rng(1)
     g = Graph()
     x = g.var(rng.normal(size=5))
-    A = g.var(rng.normal(size=(5, 3)))
+    w = g.var(rng.normal(size=(5, 3)))
     b = g.var(rng.normal(size=3))
-    score = g.add(g.mul(x, A), b)
+    score = g.add(g.mul(x, w), b)
     forward(g)
     upstream = rng.normal(size=3)
     score.grad = upstream.copy()
     tutorial_backward(g)
-    theirs = [n.grad.copy() for n in (x, A, b)]
+    theirs = [n.grad.copy() for n in (x, w, b)]
     score.grad = upstream.copy()
     backward(g)
-    for mine, tutorial in zip((x.grad, A.grad, b.grad), theirs):
+    for mine, tutorial in zip((x.grad, w.grad, b.grad), theirs, strict=True):
         numpy.testing.assert_allclose(mine, tutorial)
 
 
@@ -128,8 +130,9 @@ def test_one_hot():
 SELF_CHECK = gradcheck.self_check()
 
 
-@pytest.mark.parametrize('name, shape, worst, error', SELF_CHECK,
-                         ids=['{} ({})'.format(r[0], r[1]) for r in SELF_CHECK])
+@pytest.mark.parametrize(
+    'name, shape, worst, error', SELF_CHECK, ids=[f'{r[0]} ({r[1]})' for r in SELF_CHECK]
+)
 def test_gradient_matches_finite_differences(name, shape, worst, error):
     assert error < 1e-6
 
@@ -152,6 +155,7 @@ def test_the_checker_catches_a_wrong_gradient(monkeypatch):
 
 
 # --- Library behaviour the tutorial leaves open ------------------------------------------------
+
 
 def test_a_node_used_twice_gets_both_contributions():
     g = Graph()
@@ -266,7 +270,7 @@ def test_batch_gradient_is_the_sum_of_the_rows_gradients():
         return loss.value, w.grad, b.grad
 
     batch = grads(xs, numpy.stack([one_hot(k, 3) for k in labels]))
-    rows = [grads(x, one_hot(k, 3)) for x, k in zip(xs, labels)]
+    rows = [grads(x, one_hot(k, 3)) for x, k in zip(xs, labels, strict=True)]
     numpy.testing.assert_allclose(batch[0], [r[0] for r in rows])
     numpy.testing.assert_allclose(batch[1], sum(r[1] for r in rows))
     numpy.testing.assert_allclose(batch[2], sum(r[2] for r in rows))
@@ -285,7 +289,7 @@ def test_per_sample_sgd_through_the_graph_lowers_the_loss():
 
     def average_loss():
         total = 0.0
-        for xi, k in zip(xs, labels):
+        for xi, k in zip(xs, labels, strict=True):
             x.value, y.value = xi, one_hot(k, 3)
             forward(g)
             total += loss.value
@@ -310,4 +314,6 @@ def test_self_check_command_passes_and_reports_a_type_with_no_case(monkeypatch, 
     assert out.splitlines()[-1].startswith('30 checks, worst error') and '0 over 1e-06' in out
     monkeypatch.setattr(gradcheck, 'node_types', lambda: ['var', 'add', 'softplus'])
     assert gradcheck.main() == 1
-    assert "node type 'softplus' has no case in gradcheck.cases: add one" in capsys.readouterr().out
+    assert (
+        "node type 'softplus' has no case in gradcheck.cases: add one" in capsys.readouterr().out
+    )

@@ -3,9 +3,11 @@
 For each, backward's gradients must match central differences, have their node's shape and a
 floating dtype; shapes outside the rules must be refused by forward, naming node and shapes.
 """
+
 import numpy
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import gradcheck
@@ -16,32 +18,41 @@ BIG = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)  # 0, +-1e3, t
 
 
 @st.composite
-def inputs(draw, type):
-    """The shapes of the inputs of a node of `type`, as its builder's docstring allows them:
+def inputs(draw, node_type):
+    """The shapes of the inputs of a node of `node_type`, as its builder's docstring allows them:
     scalars (), rows (n,), batches (m, n) with m = 1 among them, biases, and scalars with any.
     """
     m, n, k = draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
     row_or_batch = draw(st.sampled_from([(n,), (m, n)]))
     any_shape = draw(st.sampled_from([(), (n,), (m, n)]))
-    if type in ('add', 'sub', 'emul'):
-        return draw(st.sampled_from([[any_shape, any_shape], [(m, n), (n,)], [(n,), (m, n)],
-                                     [any_shape, ()], [(), any_shape]]))
-    if type == 'mul':
+    if node_type in ('add', 'sub', 'emul'):
+        return draw(
+            st.sampled_from(
+                [
+                    [any_shape, any_shape],
+                    [(m, n), (n,)],
+                    [(n,), (m, n)],
+                    [any_shape, ()],
+                    [(), any_shape],
+                ]
+            )
+        )
+    if node_type == 'mul':
         return [row_or_batch, (n, k)]
-    if type in ('cross-entropy', 'squared-error'):
+    if node_type in ('cross-entropy', 'squared-error'):
         return [row_or_batch, row_or_batch]
-    if type == 'logsoftmax':
+    if node_type == 'logsoftmax':
         return [row_or_batch]
     return [any_shape]  # var, logistic, tanh, relu, sum
 
 
-def build(g, type, leaves):
-    """A graph whose last node is of `type`, reading `leaves`."""
-    if type == 'var':
+def build(g, node_type, leaves):
+    """A graph whose last node is of `node_type`, reading `leaves`."""
+    if node_type == 'var':
         return leaves[0]
-    if type == 'cross-entropy':
+    if node_type == 'cross-entropy':
         return g.cross_entropy(*leaves)
-    return getattr(g, type.replace('-', '_'))(*leaves)
+    return getattr(g, node_type.replace('-', '_'))(*leaves)
 
 
 def numeric_gradient(g, v, seed):
@@ -77,29 +88,35 @@ def assert_gradients_match(g, leaves, seed):
     nn.backward(g)
     analytic = [v.grad for v in leaves]
     size = max([1.0] + [float(numpy.max(numpy.abs(v.value))) for v in leaves if v.value.size])
-    atol = 1e-9 * float(numpy.sum(numpy.abs(seed))) * size ** 2 + 1e-12
-    for v, grad in zip(leaves, analytic):
-        numpy.testing.assert_allclose(grad, numeric_gradient(g, v, seed), rtol=1e-4, atol=atol,
-                                      err_msg='node {} of {}'.format(v.id, last.type))
+    atol = 1e-9 * float(numpy.sum(numpy.abs(seed))) * size**2 + 1e-12
+    for v, grad in zip(leaves, analytic, strict=True):
+        numpy.testing.assert_allclose(
+            grad,
+            numeric_gradient(g, v, seed),
+            rtol=1e-4,
+            atol=atol,
+            err_msg=f'node {v.id} of {last.type}',
+        )
 
 
 TYPES = gradcheck.node_types()
 
 
-@pytest.mark.parametrize('type', TYPES)
+@pytest.mark.parametrize('node_type', TYPES)
 @SETTINGS
 @given(data=st.data())
-def test_gradients_match_central_differences_with_their_nodes_shapes(type, data):
-    shapes = data.draw(inputs(type), label='shapes')
+def test_gradients_match_central_differences_with_their_nodes_shapes(node_type, data):
+    shapes = data.draw(inputs(node_type), label='shapes')
     values = [data.draw(hnp.arrays(numpy.float64, s, elements=BIG), label='value') for s in shapes]
-    if type == 'relu':  # its kink at 0 is no place for a difference quotient
+    if node_type == 'relu':  # its kink at 0 is no place for a difference quotient
         values = [numpy.where(numpy.abs(x) < 0.01, 0.5, x) for x in values]
     g = nn.Graph()
     leaves = [g.var(x) for x in values]
-    last = build(g, type, leaves)
+    last = build(g, node_type, leaves)
     nn.forward(g)
-    seed = data.draw(hnp.arrays(numpy.float64, numpy.shape(last.value),
-                                elements=st.floats(-2, 2)), label='seed')
+    seed = data.draw(
+        hnp.arrays(numpy.float64, numpy.shape(last.value), elements=st.floats(-2, 2)), label='seed'
+    )
     last.grad = seed
     nn.backward(g)
     for n in g.nodes:
@@ -122,36 +139,39 @@ def test_the_comparison_catches_a_gradient_off_by_one_percent(monkeypatch):
 SHAPES = st.sampled_from([(), (1,), (2,), (3,), (1, 2), (2, 1), (2, 2), (3, 2), (2, 3)])
 
 
-def accepts(type, a, b):
+def accepts(node_type, a, b):
     """The rule of each builder's docstring, written out for two input shapes a and b."""
-    if type in ('add', 'sub', 'emul'):
+    if node_type in ('add', 'sub', 'emul'):
         bias = (len(a) == 2 and b == a[1:]) or (len(b) == 2 and a == b[1:])
         return a == b or bias or a == () or b == ()
-    if type == 'mul':
+    if node_type == 'mul':
         return len(a) in (1, 2) and len(b) == 2 and a[-1] == b[0]
     return a == b and len(a) in (1, 2)  # cross-entropy, squared-error
 
 
-@pytest.mark.parametrize('type', ['add', 'sub', 'emul', 'mul', 'cross-entropy', 'squared-error'])
+@pytest.mark.parametrize(
+    'node_type', ['add', 'sub', 'emul', 'mul', 'cross-entropy', 'squared-error']
+)
 @settings(max_examples=60, deadline=None)
 @given(a=SHAPES, b=SHAPES)
-def test_forward_refuses_shapes_outside_the_rules_naming_node_and_shapes(type, a, b):
+def test_forward_refuses_shapes_outside_the_rules_naming_node_and_shapes(node_type, a, b):
     g = nn.Graph()
     g.var(0.0)  # so that the node refused is not node 2
     x, y = g.var(numpy.ones(a)), g.var(numpy.ones(b))
-    last = build(g, type, [x, y])
-    if accepts(type, a, b):
+    last = build(g, node_type, [x, y])
+    if accepts(node_type, a, b):
         nn.forward(g)
         nn.backward(g)
         assert x.grad.shape == a and y.grad.shape == b
-    elif type == 'cross-entropy' and a == ():  # its logsoftmax refuses first
+    elif node_type == 'cross-entropy' and a == ():  # its logsoftmax refuses first
         with pytest.raises(ValueError, match=r'^node 3 \(logsoftmax\): cannot take shape \(\); '):
             nn.forward(g)
     else:
         with pytest.raises(ValueError) as e:
             nn.forward(g)
-        assert str(e.value).startswith('node {} ({}): cannot take shapes {} and {}; {} takes '
-                                       .format(last.id, type, a, b, type)), str(e.value)
+        assert str(e.value).startswith(
+            f'node {last.id} ({node_type}): cannot take shapes {a} and {b}; {node_type} takes '
+        ), str(e.value)
 
 
 @settings(max_examples=30, deadline=None)

@@ -1,4 +1,5 @@
 """The README's promises: its two commands first; its examples run as shown."""
+
 import doctest
 import os
 import re
@@ -7,7 +8,8 @@ import sys
 
 from conftest import ROOT
 
-README = open(os.path.join(ROOT, 'README.md')).read()
+with open(os.path.join(ROOT, 'README.md')) as readme:
+    README = readme.read()
 
 
 def test_readme_starts_with_the_two_commands():
@@ -15,18 +17,21 @@ def test_readme_starts_with_the_two_commands():
     assert README.index('```sh') < 100 and len(first_block) == 2
     assert first_block[0].split('#')[0].split() == ['make', '-j2']
     assert first_block[1].split('#')[0].split() == ['make', 'test']
-    ci = open(os.path.join(ROOT, '.ci', 'run')).read()
+    with open(os.path.join(ROOT, '.ci', 'run')) as f:
+        ci = f.read()
     assert ci.splitlines()[-1] == 'make test'
 
 
 def test_make_test_makes_the_venv_then_runs_pytest_with_its_python():
     # -n prints what would run; -B as on a fresh clone, where .venv does not exist yet
     env = {k: v for k, v in os.environ.items() if k not in ('PYTHON', 'MAKEFLAGS', 'MAKELEVEL')}
-    dry = subprocess.run(['make', '-nB', 'test'], cwd=ROOT, env=env, capture_output=True,
-                         text=True, check=True).stdout.splitlines()
+    dry = subprocess.run(
+        ['make', '-nB', 'test'], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     assert dry[0] == 'python3 -m venv .venv'
     assert '.venv/bin/python -m pip install --quiet -r requirements.txt' in dry
-    assert dry[-1].endswith(' .venv/bin/python -m pytest -q')
+    assert '.venv/bin/python -m ruff check .' in dry
+    assert dry[-1].endswith(' .venv/bin/python -m pytest -q -n auto')
 
 
 def test_the_python_example_runs_as_shown():
@@ -44,8 +49,9 @@ def test_the_code_it_quotes_is_the_code_of_the_file_it_names():
     quotes = re.findall(r'From `([^`]+)`, lines (\d+)-(\d+):\n+```python\n(.*?)```', README, re.S)
     assert quotes
     for path, first, last, text in quotes:
-        lines = open(os.path.join(ROOT, path)).read().splitlines(keepends=True)
-        assert ''.join(lines[int(first) - 1:int(last)]) == text, path
+        with open(os.path.join(ROOT, path)) as f:
+            lines = f.read().splitlines(keepends=True)
+        assert ''.join(lines[int(first) - 1 : int(last)]) == text, path
 
 
 def test_the_figures_it_shows_are_committed():
@@ -82,16 +88,26 @@ def test_every_console_block_runs_as_written_in_one_empty_folder(tmp_path, small
     for name in os.listdir(ROOT):
         if name.endswith('.py'):
             os.symlink(os.path.join(ROOT, name), tmp_path / name)
-    env = dict(os.environ, MNIST_DIR=str(small_data),
-               PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ['PATH'])
+    env = dict(
+        os.environ,
+        MNIST_DIR=str(small_data),
+        PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ['PATH'],
+    )
     commands = console_commands(README)
     assert len(commands) > 15 and sum(error is not None for _, error in commands) == 4
     for command, error in commands:
         code = re.sub(r'\s#.*', '', command)  # without its comments
         for name in re.findall(r'>\s*([^\s;$&]+)', code):  # the reader's results must stay
             assert name == '/dev/null' or not (tmp_path / name).exists(), (command, name)
-        result = subprocess.run(['bash', '-e', '-o', 'pipefail', '-c', command], cwd=tmp_path,
-                                env=env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            ['bash', '-e', '-o', 'pipefail', '-c', command],
+            check=False,
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert 'Traceback' not in result.stderr, (command, result.stderr)
         if error:  # fails on purpose: exit status 2 and the message shown, to its sixth word
             assert result.returncode == 2, (command, result.stderr)

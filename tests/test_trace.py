@@ -2,14 +2,15 @@
 
 Every example's numbers are derived by hand below, and a random graph's against backward's own.
 """
+
 import math
 
 import numpy
 import pytest
+from conftest import assert_fails, run
 
 import nn
 import showgraph
-from conftest import assert_fails, run
 from showgraph import Contribution, Value
 
 
@@ -21,12 +22,13 @@ def check_backward(done, expected):
     """The Contributions in done against [(child id, parent id, formula, delta, total)]."""
     got = contributions(done)
     assert [(s.child.id, s.parent.id, s.formula) for s in got] == [e[:3] for e in expected]
-    for s, (*_, delta, total) in zip(got, expected):
+    for s, (*_, delta, total) in zip(got, expected, strict=True):
         numpy.testing.assert_allclose(s.delta, delta, rtol=0, atol=1e-12)
         numpy.testing.assert_allclose(s.total, total, rtol=0, atol=1e-12)
 
 
 # --- The examples, derived by hand -------------------------------------------------------------
+
 
 def test_the_tutorials_first_example():
     # c = a + b = 1 + 2 = 3. L = c, so dL/dc = 1 (the seed), and add passes it to each child
@@ -69,7 +71,7 @@ def test_the_running_total_is_kept_as_it_was_at_each_step():
 
 
 def test_the_small_linear_classifier():
-    g, names = showgraph.small_linear()
+    g, _names = showgraph.small_linear()
     done = showgraph.steps(g)
     # forward: x w = [0, 0.5, 1] @ [[1, -1], [2, 0], [0, 1]] = [0.5 * 2, 1 * 1] = [1, 1];
     # + b = [1, 2]; logsoftmax subtracts log(e^1 + e^2) = 1 + log(1 + e); the gold class is 0,
@@ -77,20 +79,23 @@ def test_the_small_linear_classifier():
     log1e = math.log(1 + math.e)
     values = [s.value for s in done if isinstance(s, Value)]
     assert [s.node for s in done if isinstance(s, Value)] == g.nodes
-    for value, hand in zip(values[4:], [[1, 1], [1, 2], [-log1e, 1 - log1e], log1e]):
+    for value, hand in zip(values[4:], [[1, 1], [1, 2], [-log1e, 1 - log1e], log1e], strict=True):
         numpy.testing.assert_allclose(value, hand, rtol=1e-12)
     # backward: dL/dlogprob = -y = [-1, 0]; logsoftmax gives dL/dscore = [-1, 0] - p sum([-1, 0])
     # = p - y with p = softmax([1, 2]) = [1 - q, q], q = e / (1 + e): [-q, q]; add copies it to
     # x w and b; mul gives dL/dw = x^T [-q, q], the outer product (x needs no gradient).
     q = math.e / (1 + math.e)
     outer = [[0, 0], [-q / 2, q / 2], [-q, q]]
-    check_backward(done, [
-        (6, 7, '-node3 dL/dnode7', [-1, 0], [-1, 0]),
-        (5, 6, 'dL/dnode6 - softmax(node5) sum_i (dL/dnode6)_i', [-q, q], [-q, q]),
-        (4, 5, 'dL/dnode5', [-q, q], [-q, q]),
-        (1, 5, 'dL/dnode5', [-q, q], [-q, q]),
-        (0, 4, 'node2^T dL/dnode4', outer, outer),
-    ])
+    check_backward(
+        done,
+        [
+            (6, 7, '-node3 dL/dnode7', [-1, 0], [-1, 0]),
+            (5, 6, 'dL/dnode6 - softmax(node5) sum_i (dL/dnode6)_i', [-q, q], [-q, q]),
+            (4, 5, 'dL/dnode5', [-q, q], [-q, q]),
+            (1, 5, 'dL/dnode5', [-q, q], [-q, q]),
+            (0, 4, 'node2^T dL/dnode4', outer, outer),
+        ],
+    )
 
 
 def test_the_small_mlp():
@@ -100,27 +105,44 @@ def test_the_small_mlp():
     # 0.5]; h w2 = [0.5 + 1, -0.5 + 0.5] = [1.5, 0]; + b2 = [1.5, 1.5]: two equal scores, so
     # p = [0.5, 0.5] and L = -log 0.5 = log 2
     values = [s.value for s in done if isinstance(s, Value)]
-    for value, hand in zip(values[6:], [[1, 1], [0, 0], [0.5, 0.5], [1.5, 0], [1.5, 1.5],
-                                        [-math.log(2)] * 2, math.log(2)]):
+    for value, hand in zip(
+        values[6:],
+        [[1, 1], [0, 0], [0.5, 0.5], [1.5, 0], [1.5, 1.5], [-math.log(2)] * 2, math.log(2)],
+        strict=True,
+    ):
         numpy.testing.assert_allclose(value, hand, rtol=1e-12)
     # backward: dL/dscore = p - y = [-0.5, 0.5], to b2 and to h w2; dL/dh = [-0.5, 0.5] w2^T
     # = [-0.5 - 0.5, -1 + 0.5] = [-1, -0.5]; dL/dw2 = h^T [-0.5, 0.5] = 0.5 * [-0.5, 0.5] in each
     # row; logistic: s (1 - s) = 0.25, so dL/d(x w1 + b1) = [-0.25, -0.125], to b1 and to x w1;
     # dL/dw1 = x^T [-0.25, -0.125], rows 0, 0.5 and 1 times it.
     z = [-0.25, -0.125]
-    check_backward(done, [
-        (11, 12, '-node5 dL/dnode12', [-1, 0], [-1, 0]),
-        (10, 11, 'dL/dnode11 - softmax(node10) sum_i (dL/dnode11)_i', [-0.5, 0.5], [-0.5, 0.5]),
-        (9, 10, 'dL/dnode10', [-0.5, 0.5], [-0.5, 0.5]),
-        (3, 10, 'dL/dnode10', [-0.5, 0.5], [-0.5, 0.5]),
-        (8, 9, 'dL/dnode9 node2^T', [-1, -0.5], [-1, -0.5]),
-        (2, 9, 'node8^T dL/dnode9', [[-0.25, 0.25]] * 2, [[-0.25, 0.25]] * 2),
-        (7, 8, 'dL/dnode8 s (1 - s)', z, z),
-        (6, 7, 'dL/dnode7', z, z),
-        (1, 7, 'dL/dnode7', z, z),
-        (0, 6, 'node4^T dL/dnode6', [[0, 0], [-0.125, -0.0625], [-0.25, -0.125]],
-         [[0, 0], [-0.125, -0.0625], [-0.25, -0.125]]),
-    ])
+    check_backward(
+        done,
+        [
+            (11, 12, '-node5 dL/dnode12', [-1, 0], [-1, 0]),
+            (
+                10,
+                11,
+                'dL/dnode11 - softmax(node10) sum_i (dL/dnode11)_i',
+                [-0.5, 0.5],
+                [-0.5, 0.5],
+            ),
+            (9, 10, 'dL/dnode10', [-0.5, 0.5], [-0.5, 0.5]),
+            (3, 10, 'dL/dnode10', [-0.5, 0.5], [-0.5, 0.5]),
+            (8, 9, 'dL/dnode9 node2^T', [-1, -0.5], [-1, -0.5]),
+            (2, 9, 'node8^T dL/dnode9', [[-0.25, 0.25]] * 2, [[-0.25, 0.25]] * 2),
+            (7, 8, 'dL/dnode8 s (1 - s)', z, z),
+            (6, 7, 'dL/dnode7', z, z),
+            (1, 7, 'dL/dnode7', z, z),
+            (
+                0,
+                6,
+                'node4^T dL/dnode6',
+                [[0, 0], [-0.125, -0.0625], [-0.25, -0.125]],
+                [[0, 0], [-0.125, -0.0625], [-0.25, -0.125]],
+            ),
+        ],
+    )
     text = showgraph.trace(g, names)
     assert '  node 8 logistic(7) = logistic([0, 0]) = [0.5, 0.5]' in text
     assert '    node 8 += dL/dnode9 node2^T = [-1, -0.5] -> [-1, -0.5]' in text
@@ -128,6 +150,7 @@ def test_the_small_mlp():
 
 
 # --- Any graph, against backward's own gradients -----------------------------------------------
+
 
 def random_graph(rng):
     """A graph of every node type on vectors of 3, its nodes picked at random (often twice)."""
@@ -164,7 +187,7 @@ def test_a_random_graph_against_backwards_own_gradients(seed):
     received = {}
     for s in contributions(done):
         assert s.child in s.parent.children and s.formula != '?'
-        assert 'dL/dnode{}'.format(s.parent.id) in s.formula  # every case's formula was found
+        assert f'dL/dnode{s.parent.id}' in s.formula  # every case's formula was found
         total = received[s.child] = received.get(s.child, 0) + s.delta
         numpy.testing.assert_allclose(s.total, total, rtol=1e-12, atol=1e-15)
     assert received.keys() == {n for n in g.nodes if grads[n] is not None} - {g.nodes[-1]}
@@ -187,6 +210,7 @@ def test_the_hook_is_off_again_after_a_failure():
 
 # --- How numbers are shown ---------------------------------------------------------------------
 
+
 def test_a_few_numbers_in_full_more_by_shape_and_norm():
     assert showgraph.numbers(3) == '3'
     assert showgraph.numbers(numpy.array(-0.0)) == '0'
@@ -205,23 +229,32 @@ def test_the_picture_shows_values_and_gradients():
     assert 'n5 [label="5: add\\nvalue [1, 2]\\ngrad [-0.7311, 0.7311]"];' in dot  # q as above
     assert 'n2 [label="2: var x\\nvalue [0, 0.5, 1]", style=dashed];' in dot  # needs no gradient
     assert showgraph.box(g.nodes[0], names, rows=True) == [
-        '0: var w', 'value [[1, -1],', '       [2, 0],', '       [0, 1]]',
-        'grad [[0, 0],', '      [-0.3655, 0.3655],', '      [-0.7311, 0.7311]]']
+        '0: var w',
+        'value [[1, -1],',
+        '       [2, 0],',
+        '       [0, 1]]',
+        'grad [[0, 0],',
+        '      [-0.3655, 0.3655],',
+        '      [-0.7311, 0.7311]]',
+    ]
     w = nn.Graph().var(numpy.full((784, 10), 0.5))  # norm sqrt(7840) / 2
     assert showgraph.box(w, {w: 'w'}) == ['0: var w (784x10)', 'value norm 44.27']
 
 
 # --- The command -------------------------------------------------------------------------------
 
+
 def test_trace_alone_traces_each_small_example():
     out = run('showgraph.py', '--trace', check=0).stdout
     for name in ('first', 'twice', 'small-linear', 'small-mlp'):
-        assert '# {}: '.format(name) in out
+        assert f'# {name}: ' in out
     assert out.count('forward, in the order of graph.nodes:') == 4
     assert '\n'.join(showgraph.trace(*showgraph.twice())) in out
     assert run('showgraph.py', 'twice', '--trace', check=0).stdout == (
         '# twice: A node used twice: c = g.add(a, a), with a = 3.\n'
-        + '\n'.join(showgraph.trace(*showgraph.twice())) + '\n')
+        + '\n'.join(showgraph.trace(*showgraph.twice()))
+        + '\n'
+    )
 
 
 def test_trace_of_a_big_graph_shows_shapes_and_norms():
@@ -230,8 +263,9 @@ def test_trace_of_a_big_graph_shows_shapes_and_norms():
     assert '    node 0 += node2^T dL/dnode4 = <784x10, norm ' in out
 
 
-@pytest.mark.parametrize('name, start', [
-    ('g.png', b'\x89PNG\r\n\x1a\n'), ('g.PDF', b'%PDF'), ('g.svg', b'<?xml')])
+@pytest.mark.parametrize(
+    'name, start', [('g.png', b'\x89PNG\r\n\x1a\n'), ('g.PDF', b'%PDF'), ('g.svg', b'<?xml')]
+)
 def test_the_picture_format_follows_the_file_name(tmp_path, name, start):
     run('showgraph.py', 'small-mlp', '--draw', tmp_path / name, check=0)
     assert (tmp_path / name).read_bytes().startswith(start)
@@ -241,16 +275,19 @@ def test_png_is_drawn_at_200_dpi_and_png_is_an_alias(tmp_path):
     run('showgraph.py', 'twice', '--png', tmp_path / 'g.png', check=0)
     png = (tmp_path / 'g.png').read_bytes()
     at = png.index(b'pHYs') + 4  # pixels per metre, x then y
-    assert int.from_bytes(png[at:at + 4], 'big') == round(200 / 0.0254)
+    assert int.from_bytes(png[at : at + 4], 'big') == round(200 / 0.0254)
 
 
-@pytest.mark.parametrize('args, words', [
-    (['twice', '--draw', 'g.xyz'], ['g.xyz: unknown figure format', '.png, .pdf or .svg']),
-    (['twice', '--draw', 'g'], ['g: unknown figure format (no extension)']),
-    ([], ['give an EXAMPLE']),
-    (['twice', '--trace', '--dot'], ['not allowed']),
-    (['nine'], ['invalid choice']),
-])
+@pytest.mark.parametrize(
+    'args, words',
+    [
+        (['twice', '--draw', 'g.xyz'], ['g.xyz: unknown figure format', '.png, .pdf or .svg']),
+        (['twice', '--draw', 'g'], ['g: unknown figure format (no extension)']),
+        ([], ['give an EXAMPLE']),
+        (['twice', '--trace', '--dot'], ['not allowed']),
+        (['nine'], ['invalid choice']),
+    ],
+)
 def test_bad_command_lines(tmp_path, args, words):
     assert_fails(run('showgraph.py', *args, cwd=tmp_path), *words)
     assert list(tmp_path.iterdir()) == []

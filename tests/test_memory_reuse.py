@@ -5,12 +5,12 @@ order, glibc hands them back to the operating system and the next step takes the
 at a time (about 900 page faults a step, several times the arithmetic's cost). nn.py asks
 malloc to keep freed memory (allocator.py); this counts the page faults of such steps.
 """
+
 import os
 import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 STEPS = """
@@ -48,6 +48,12 @@ print((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 280)
 
 @pytest.mark.skipif(not sys.platform.startswith('linux'), reason='glibc malloc only')
 def test_a_tutorial_style_mlp_step_takes_no_new_pages():
-    result = subprocess.run([sys.executable, '-c', STEPS], cwd=ROOT, capture_output=True,
-                            text=True, check=True, env=dict(os.environ, PYTHONPATH=ROOT))
+    result = subprocess.run(
+        [sys.executable, '-c', STEPS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=dict(os.environ, PYTHONPATH=ROOT),
+    )
     assert float(result.stdout) < 20  # without allocator.keep_freed_memory(): about 900

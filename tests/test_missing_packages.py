@@ -1,10 +1,10 @@
 """A missing package: one line naming it and the install command, exit 2, no traceback."""
+
 import os
 import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, assert_fails
 
 INSTALL = 'run: make .venv && . .venv/bin/activate (or python3 -m pip install -r requirements.txt'
@@ -19,13 +19,30 @@ def bare_python(tmp_path_factory):
 
 
 def run_with(python, script, *args, **env):
-    return subprocess.run([python, os.path.join(ROOT, script), *args], capture_output=True,
-                          text=True, env=dict(os.environ, **env), timeout=60)
+    return subprocess.run(
+        [python, os.path.join(ROOT, script), *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, **env),
+        timeout=60,
+    )
 
 
-@pytest.mark.parametrize('script', ['avg_loss.py', 'plot_logs.py', 'param-info.py', 'lin-train.py',
-                                    'mlp-train.py', 'lin-test.py', 'mlp-test.py', 'showgraph.py',
-                                    'gradcheck.py'])
+@pytest.mark.parametrize(
+    'script',
+    [
+        'avg_loss.py',
+        'plot_logs.py',
+        'param-info.py',
+        'lin-train.py',
+        'mlp-train.py',
+        'lin-test.py',
+        'mlp-test.py',
+        'showgraph.py',
+        'gradcheck.py',
+    ],
+)
 def test_without_numpy(bare_python, script):
     result = run_with(bare_python, script, 'param-1')
     assert_fails(result, script + ': error: numpy is not installed for ' + bare_python, INSTALL)
@@ -40,8 +57,9 @@ def fake_matplotlib(folder, error):
 
 def test_without_matplotlib(tmp_path):
     # what Python raises for a package it does not find
-    path = fake_matplotlib(tmp_path, "ModuleNotFoundError('No module named matplotlib', "
-                                     "name='matplotlib')")
+    path = fake_matplotlib(
+        tmp_path, "ModuleNotFoundError('No module named matplotlib', name='matplotlib')"
+    )
     result = run_with(sys.executable, 'plot_logs.py', 'f.png', '--loss', 'a', 'b', PYTHONPATH=path)
     assert_fails(result, 'plot_logs.py: error: matplotlib is not installed for', INSTALL)
 
@@ -49,5 +67,9 @@ def test_without_matplotlib(tmp_path):
 def test_a_broken_matplotlib_is_named_with_its_problem(tmp_path):
     path = fake_matplotlib(tmp_path, "ImportError('libpng16.so.16: cannot open shared object')")
     result = run_with(sys.executable, 'plot_logs.py', 'f.png', '--loss', 'a', 'b', PYTHONPATH=path)
-    assert_fails(result, 'plot_logs.py: error: matplotlib cannot be imported '
-                 '(libpng16.so.16: cannot open shared object)', INSTALL)
+    assert_fails(
+        result,
+        'plot_logs.py: error: matplotlib cannot be imported '
+        '(libpng16.so.16: cannot open shared object)',
+        INSTALL,
+    )

@@ -1,0 +1,199 @@
+"""plot_logs.py: loss and error per epoch into a figure for slides; mistaken arguments refused."""
+
+import pytest
+from conftest import assert_fails, run
+
+import plot_logs
+
+
+def write_log(path, losses):
+    path.write_text(''.join(f'{v}\n' for v in losses))
+    return path
+
+
+def series(epochs, value=0.1):
+    """One labelled series of (epoch, value) points, as loss_points and error_points give."""
+    return [('linear', [(e, value / e) for e in epochs])]
+
+
+def test_epochs_come_from_the_names_in_any_order(tmp_path):
+    logs = [write_log(tmp_path / f'log-{e}', [e, e + 2]) for e in (10, 2, 1)]
+    assert plot_logs.loss_points(logs) == [(1, 2.0), (2, 3.0), (10, 11.0)]
+    errors = tmp_path / 'errors.txt'
+    errors.write_text('runs/lin-param-12 0.0790\nruns/lin-param-3 0.0850\n')
+    single = tmp_path / 'lin-error-7'
+    single.write_text('0.0801\n')
+    assert plot_logs.error_points([errors, single]) == [(3, 0.085), (7, 0.0801), (12, 0.079)]
+    unnumbered = write_log(tmp_path / 'first', [4.0])
+    second = write_log(tmp_path / 'second', [5.0])
+    assert plot_logs.loss_points([unnumbered, second]) == [(1, 4.0), (2, 5.0)]
+
+
+def test_plot_draws_both_panels_into_a_png(tmp_path):
+    lin = [write_log(tmp_path / f'lin-log-{e}', [1 / e, 2 / e]) for e in range(1, 6)]
+    mlp = [write_log(tmp_path / f'mlp-log-{e}', [0.5 / e]) for e in range(1, 3)]
+    errors = tmp_path / 'errors.txt'
+    errors.write_text(''.join(f'lin-param-{e} {0.1 / e}\n' for e in range(1, 6)))
+    out = tmp_path / 'fig.png'
+    run(
+        'plot_logs.py',
+        out,
+        '--loss',
+        'linear',
+        *lin,
+        '--loss',
+        'MLP',
+        *mlp,
+        '--error',
+        'linear',
+        errors,
+        '--title',
+        'Figure',
+        check=0,
+    )
+    import matplotlib.image
+
+    image = matplotlib.image.imread(out)
+    assert image.shape[:2] == (630, 1800)  # two panels side by side
+    run('plot_logs.py', tmp_path / 'one.png', '--loss', 'linear', *lin, check=0)
+    assert matplotlib.image.imread(tmp_path / 'one.png').shape[:2] == (630, 900)
+
+
+@pytest.mark.parametrize(
+    'name, start',
+    [('fig.png', b'\x89PNG\r\n\x1a\n'), ('fig.pdf', b'%PDF-'), ('fig.svg', b'<?xml')],
+)
+def test_the_figure_has_the_format_its_name_says_and_the_same_bytes_again(tmp_path, name, start):
+    out = tmp_path / name
+    plot_logs.plot(str(out), series(range(1, 6)), series(range(1, 6)), 'Figure')
+    first = out.read_bytes()
+    assert first.startswith(start)
+    assert b'CreationDate' not in first and b'<dc:date>' not in first
+    plot_logs.plot(str(out), series(range(1, 6)), series(range(1, 6)), 'Figure')  # replaced
+    assert out.read_bytes() == first
+
+
+def test_png_for_slides_at_150_dpi(tmp_path):
+    import PIL.Image
+
+    plot_logs.plot(str(tmp_path / 'fig.png'), series(range(1, 6)), [])
+    with PIL.Image.open(tmp_path / 'fig.png') as image:
+        assert image.size == (900, 630) and image.info['dpi'] == pytest.approx((150, 150), 0.01)
+
+
+@pytest.mark.parametrize(
+    'first, last, ticks',
+    [
+        (1, 20, [1, 5, 10, 15, 20]),
+        (1, 5, [1, 2, 3, 4, 5]),
+        (1, 2, [1, 2]),
+        (1, 1, [1]),
+        (10, 20, [10, 12, 14, 16, 18, 20]),
+        (1, 21, [1, 5, 10, 15, 21]),
+        (0, 100, [0, 20, 40, 60, 80, 100]),
+    ],
+)
+def test_epoch_ticks_are_whole_and_include_the_first_and_the_last(first, last, ticks):
+    assert plot_logs.epoch_ticks(first, last) == ticks
+
+
+def test_each_panel_ticks_its_own_epochs_and_shows_them(tmp_path):
+    fig = plot_logs.figure(series(range(1, 21)), series(range(1, 6)))
+    for ax, ticks in zip(fig.axes, ([1, 5, 10, 15, 20], [1, 2, 3, 4, 5]), strict=True):
+        assert list(ax.get_xticks()) == ticks
+        low, high = ax.get_xlim()
+        assert low < ticks[0] and ticks[-1] < high
+    assert fig.axes[1].get_lines()[0].get_ydata()[0] == pytest.approx(10)  # 0.1 as 10 %
+
+
+@pytest.mark.parametrize(
+    'args, words',
+    [
+        ([], ['nothing to plot']),
+        (['--loss', 'linear'], ['--loss linear: give a label and at least one file']),
+        (['--error', 'x', 'EMPTY'], ['EMPTY', 'no error rates in it']),
+        (['--error', 'x', 'BAD'], ['BAD', "line 2: 'lin-param-2 zero' is not an error rate"]),
+        (['--error', 'x', 'BIG'], ['BIG', 'line 1', 'RATE from 0 to 1']),
+        (['--loss', 'x', 'MISSING'], ['MISSING', 'No such file']),
+    ],
+)
+def test_bad_plot_input(tmp_path, args, words):
+    (tmp_path / 'EMPTY').write_text('')
+    (tmp_path / 'BAD').write_text('lin-param-1 0.1\nlin-param-2 zero\n')
+    (tmp_path / 'BIG').write_text('7.5\n')
+    args = [str(tmp_path / a) if a in ('EMPTY', 'BAD', 'BIG', 'MISSING') else a for a in args]
+    words = [str(tmp_path / w) if w in ('EMPTY', 'BAD', 'BIG', 'MISSING') else w for w in words]
+    assert_fails(run('plot_logs.py', tmp_path / 'fig.png', *args), *words)
+    assert not (tmp_path / 'fig.png').exists()
+
+
+@pytest.mark.parametrize(
+    'out, args, words',
+    [
+        (
+            'fig.png',
+            ['--loss', 'log-1', 'log-2'],
+            [
+                '--loss log-1: the label is the name of a file; give a label first, '
+                'e.g. --loss linear log-1 ...'
+            ],
+        ),
+        ('fig.png', ['--error', 'errors.txt', 'errors.txt'], ['--error errors.txt: the label is']),
+        (
+            'log-2',
+            ['--loss', 'linear', 'log-1'],
+            ["log-2: a figure's name ends in .png, .pdf or .svg; give it first"],
+        ),
+        ('fig.jpg', ['--loss', 'linear', 'log-1'], ["fig.jpg: a figure's name ends in .png"]),
+        (
+            'log-2.png',
+            ['--loss', 'linear', 'log-1'],
+            ['log-2.png: exists and its content is not PNG; not replacing it'],
+        ),
+        ('fig.png', ['--loss', 'linear', 'log-1'], ['fig.png: exists and its content is not PNG']),
+        ('fig.svg', ['--loss', 'linear', 'log-1'], ['fig.svg: exists and its content is not SVG']),
+    ],
+)
+def test_a_forgotten_label_or_figure_name_is_refused_and_nothing_written(
+    tmp_path, out, args, words
+):
+    for name in ('log-1', 'log-2', 'log-2.png'):
+        write_log(tmp_path / name, [1.0, 2.0])
+    (tmp_path / 'errors.txt').write_text('0.1\n')
+    (tmp_path / 'fig.png').write_bytes(b'%PDF-1.4 a PDF, not a PNG')
+    (tmp_path / 'fig.svg').write_bytes(b'\x89PNG\r\n\x1a\n a PNG, not an SVG')
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert_fails(run('plot_logs.py', out, *args, cwd=tmp_path), *words)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_plot_into_a_missing_folder(tmp_path):
+    log = write_log(tmp_path / 'log-1', [1.0])
+    assert_fails(
+        run('plot_logs.py', tmp_path / 'no' / 'fig.png', '--loss', 'a', log), 'does not exist'
+    )
+
+
+def test_two_files_of_one_epoch_in_a_series_are_refused(tmp_path):
+    one = write_log(tmp_path / 'log-1', [1.0])
+    (tmp_path / 'b32').mkdir()
+    other = write_log(tmp_path / 'b32' / 'lin-b32-log-1', [2.0])
+    result = run('plot_logs.py', tmp_path / 'f.png', '--loss', 'linear', one, other)
+    assert_fails(result, f'{one} and {other}: both are of epoch 1; give one file per epoch')
+    assert not (tmp_path / 'f.png').exists()
+
+
+def test_one_label_given_twice_is_refused(tmp_path):
+    logs = [write_log(tmp_path / f'log-{e}', [1.0]) for e in (1, 2)]
+    result = run(
+        'plot_logs.py',
+        tmp_path / 'f.png',
+        '--loss',
+        'linear',
+        logs[0],
+        '--loss',
+        'linear',
+        logs[1],
+    )
+    assert_fails(result, '--loss linear: the label is given twice')
+    assert not (tmp_path / 'f.png').exists()
