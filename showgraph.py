@@ -16,7 +16,6 @@ In your own code, after nn.forward(g) (so that values have shapes):
 
 import argparse
 import collections
-import inspect
 import os
 import re
 import sys
@@ -26,6 +25,7 @@ from plumbing import atomic, errors, options, paramfile
 
 import numpy
 
+import formulas
 import nn
 
 SMALL = 6  # a value of up to 6 numbers is shown in full; a bigger one by its shape and norm
@@ -225,47 +225,33 @@ def draw(graph, out, names=None, title=None):
 
 # --- Watching the numbers flow -----------------------------------------------------------------
 
-# How a trace writes each type's value from its children's ({0}, {1}); nn.forward computes it.
-NOTATION = {
-    'add': '{0} + {1}',
-    'mul': '{0} @ {1}',
-    'logistic': 'logistic({0})',
-    'logsoftmax': 'logsoftmax({0})',
-    'cross-entropy': '-{0} . {1}',
-    'sub': '{0} - {1}',
-    'emul': '{0} * {1}',
-    'sum': 'sum({0})',
-    'tanh': 'tanh({0})',
-    'relu': 'relu({0})',
-    'squared-error': 'sum(({0} - {1})^2)',
-}
-
 
 class Value(collections.namedtuple('Value', 'node value')):
     """A step of forward: `node` has computed `value` (a copy)."""
 
 
-class Contribution(collections.namedtuple('Contribution', 'child parent formula delta total')):
-    """A step of backward: `parent` adds `delta` to the gradient of `child`, which is now
-    `total` (copies). `formula` is delta's in nn.backward, with node ids for its letters:
-    'dL/dnode4 node0^T' where nn.py says 'dL/dx = dL/dn A^T'."""
+class Contribution(collections.namedtuple('Contribution', 'child parent arg formula delta total')):
+    """A step of backward: `parent` adds `delta` to the gradient of `child`, its argument number
+    `arg`, whose gradient is now `total` (copies). `formula` is delta's, from formulas.py, with
+    node ids for its letters: 'dL/dnode4 node0^T' where formulas.py says 'dL/dx = dL/dn A^T'."""
 
 
 def steps(graph):
     """Run nn.forward and nn.backward on graph; what they did, in order: a Value for each node
     forward computes, then a Contribution for each gradient backward passes to a child.
 
-    nn.trace hands over the numbers as they are computed; each formula is the comment on the
-    line of nn.backward that computed the contribution.
+    nn.trace hands over each event as it happens: a value computed, a contribution added.
     """
     done = []
 
-    def watch(n, delta=None):
-        if delta is None:
+    def watch(n, i=None, delta=None):
+        if i is None:
             done.append(Value(n, numpy.copy(n.value)))
         else:
-            parent, formula = contributor(inspect.currentframe().f_back)
-            done.append(Contribution(n, parent, formula, numpy.copy(delta), numpy.copy(n.grad)))
+            child = n.children[i]
+            done.append(
+                Contribution(child, n, i, formula(n, i), numpy.copy(delta), numpy.copy(child.grad))
+            )
 
     old, nn.trace = nn.trace, watch
     try:
@@ -276,54 +262,26 @@ def steps(graph):
     return done
 
 
-def contributor(frame):
-    """(parent, formula) of the contribution that add_grad, running in `frame`, was called for:
-    the node whose case in nn.backward called it, and the formula of that call, with ids."""
-    while frame is not None and frame.f_code is not nn.backward.__code__:
-        frame = frame.f_back
-    if frame is None:
-        return None, '?'  # add_grad called from elsewhere
-    parent = frame.f_locals['n']
-    lines, first = inspect.getsourcelines(nn.backward)
-    written = case_formulas(lines, frame.f_lineno - first)
-    child = re.search(r'add_grad\(c\[(\d)\]', lines[frame.f_lineno - first])
-    formula = written.get(int(child.group(1))) if child else None
-    if formula is None:
-        return parent, '?'
-    symbols = {re.match(r'dL/d(\w+)', f).group(1): parent.children[i] for i, f in written.items()}
-    symbols['n'] = parent
+def formula(n, i):
+    """The gradient that n passes to its child i, as formulas.py writes it, with node ids for its
+    letters ('dL/dnode2' for dL/dn); '?' for a type that formulas.py does not know."""
+    if n.type not in formulas.FORMULAS:
+        return '?'
+    written = formulas.FORMULAS[n.type][1]
+    symbols = {re.match(r'dL/d(\w+)', f).group(1): n.children[k] for k, f in enumerate(written)}
+    symbols['n'] = n
 
     def ids(m):  # 'dL/dn' -> 'dL/dnode4', 'A' -> 'node0'; other words stay
-        n = symbols.get(m.group(2))
-        return m.group(0) if n is None else f'{m.group(1)}node{n.id}'
+        node = symbols.get(m.group(2))
+        return m.group(0) if node is None else f'{m.group(1)}node{node.id}'
 
-    right = formula.split(' = ', 1)[1].split(', ')[0]  # ', with ...' explains, is no formula
-    return parent, re.sub(r'(dL/d|\b)([A-Za-z]\w*)', ids, right)
-
-
-def case_formulas(lines, index):
-    """{child index: 'dL/da = dL/dn'}: the formulas in the comments of the case of nn.backward
-    that holds lines[index], each for the child of the add_grad call on or below it."""
-    top = index
-    while 'n.type ==' not in lines[top]:
-        top -= 1
-    depth = len(lines[top]) - len(lines[top].lstrip())
-    found, pending = {}, None
-    for line in lines[top + 1 :]:
-        if line.strip() and len(line) - len(line.lstrip()) <= depth:
-            break  # the next case
-        comment = re.search(r'#\s*(dL/d\w+ = .*?)\s*$', line)
-        pending = comment.group(1) if comment else pending
-        call = re.search(r'add_grad\(c\[(\d)\]', line)
-        if call and pending:
-            found[int(call.group(1))], pending = pending, None
-    return found
+    return re.sub(r'(dL/d|\b)([A-Za-z]\w*)', ids, written[i].split(' = ', 1)[1])
 
 
-def formula(n, args):
+def value_formula(n, args):
     """How n's value follows from its children's, shown as args: '1 + 2', 'logistic([0, 0])'."""
-    if n.type in NOTATION:
-        return NOTATION[n.type].format(*args)
+    if n.type in formulas.FORMULAS:
+        return formulas.FORMULAS[n.type][0].format(*args)
     return '{}({})'.format(n.type, ', '.join(args))  # a type new to nn.py
 
 
@@ -350,7 +308,9 @@ def trace(graph, names=None):
             args = [numbers(values[c]) for c in n.children]
             lines.append(
                 '  {} = {}{}'.format(
-                    node(n, names), formula(n, args) + ' = ' if args else '', numbers(step.value)
+                    node(n, names),
+                    value_formula(n, args) + ' = ' if args else '',
+                    numbers(step.value),
                 )
             )
     lines.append(f'backward, in reverse order, from the loss L = node {graph.nodes[-1].id}:')

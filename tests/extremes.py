@@ -89,7 +89,7 @@ def relative(got, exact, floor=TINY):
     return worst
 
 
-# --- Exact references ---------------------------------------------------------------------------
+# --- Exact references ----------------------------------------------------------------------------
 
 
 def logistic_exact(a):
@@ -119,7 +119,7 @@ def frac(x):
     return fractions.Fraction(float(x))
 
 
-# --- The cases: (node type, measure, [(value error, gradient error)]) ---------------------------
+# --- The cases: (node type, measure, [(value error, gradient error)]) ----------------------------
 
 
 def elementwise_unary(name, exact):
@@ -229,38 +229,45 @@ def cross_entropy_errors():
     return errors
 
 
+# {node type: (what it is measured on, a function giving [(value error, gradient error)])}, in
+# the order of formulas.py
+CASES = {
+    'var': (
+        'finite TAILS',
+        lambda: [
+            (0.0, relative(run(lambda g, x: x, TAILS[1:-1])[1][0], [1.0] * (len(TAILS) - 2)))
+        ],
+    ),
+    'add': (
+        'all pairs of BIG',
+        lambda: binary_errors('add', lambda x, y: x + y, lambda x, y: 1, lambda x, y: 1),
+    ),
+    'mul': ('BIG times a matrix', mul_errors),
+    'logistic': ('TAILS', lambda: elementwise_unary('logistic', logistic_exact)),
+    'logsoftmax': ('LOGSOFTMAX_ROWS', logsoftmax_errors),
+    'cross-entropy': ('LOGSOFTMAX_ROWS', cross_entropy_errors),
+    'sub': (
+        'all pairs of BIG',
+        lambda: binary_errors('sub', lambda x, y: x - y, lambda x, y: 1, lambda x, y: -1),
+    ),
+    'emul': (
+        'all pairs of BIG',
+        lambda: binary_errors('emul', lambda x, y: x * y, lambda x, y: y, lambda x, y: x),
+    ),
+    'sum': ('BIG', sum_errors),
+    'tanh': ('TAILS', lambda: elementwise_unary('tanh', tanh_exact)),
+    'relu': ('TAILS', relu_errors),
+    'squared-error': ('BIG', squared_error_errors),
+}
+
+
 def measure():
     """{node type: (measured on, worst value error, worst gradient error)}."""
-    cases = {
-        'var': (
-            'finite TAILS',
-            [(0.0, relative(run(lambda g, x: x, TAILS[1:-1])[1][0], [1.0] * (len(TAILS) - 2)))],
-        ),
-        'add': (
-            'all pairs of BIG',
-            binary_errors('add', lambda x, y: x + y, lambda x, y: 1, lambda x, y: 1),
-        ),
-        'mul': ('BIG times a matrix', mul_errors()),
-        'logistic': ('TAILS', elementwise_unary('logistic', logistic_exact)),
-        'logsoftmax': ('LOGSOFTMAX_ROWS', logsoftmax_errors()),
-        'cross-entropy': ('LOGSOFTMAX_ROWS', cross_entropy_errors()),
-        'sub': (
-            'all pairs of BIG',
-            binary_errors('sub', lambda x, y: x - y, lambda x, y: 1, lambda x, y: -1),
-        ),
-        'emul': (
-            'all pairs of BIG',
-            binary_errors('emul', lambda x, y: x * y, lambda x, y: y, lambda x, y: x),
-        ),
-        'sum': ('BIG', sum_errors()),
-        'tanh': ('TAILS', elementwise_unary('tanh', tanh_exact)),
-        'relu': ('TAILS', relu_errors()),
-        'squared-error': ('BIG', squared_error_errors()),
-    }
-    return {
-        name: (on, max(e[0] for e in errors), max(e[1] for e in errors))
-        for name, (on, errors) in cases.items()
-    }
+    measured = {}
+    for name, (on, errors_of) in CASES.items():
+        errors = errors_of()
+        measured[name] = (on, max(e[0] for e in errors), max(e[1] for e in errors))
+    return measured
 
 
 def main():

@@ -9,6 +9,7 @@ import numpy
 import pytest
 from conftest import assert_fails, run
 
+import formulas
 import nn
 import showgraph
 from showgraph import Contribution, Value
@@ -27,7 +28,7 @@ def check_backward(done, expected):
         numpy.testing.assert_allclose(s.total, total, rtol=0, atol=1e-12)
 
 
-# --- The examples, derived by hand -------------------------------------------------------------
+# --- The examples, derived by hand ---------------------------------------------------------------
 
 
 def test_the_tutorials_first_example():
@@ -149,22 +150,24 @@ def test_the_small_mlp():
     assert '  node 4 var x: grad = none (requires_grad=False)' in text
 
 
-# --- Any graph, against backward's own gradients -----------------------------------------------
+# --- Any graph, against backward's own gradients -------------------------------------------------
 
 
 def random_graph(rng):
-    """A graph of every node type on vectors of 3, its nodes picked at random (often twice)."""
+    """A graph of every node type on vectors of 3, its nodes picked at random (often twice). A
+    type that takes vectors alike (most do, and one new to nn.py likely does) is built from its
+    builder and the number of children formulas.py gives it."""
     g = nn.Graph()
     pool = [g.var(rng.normal(size=3)) for _ in range(3)]
     m = g.var(rng.normal(size=(3, 3)))
     pick = lambda: pool[rng.integers(len(pool))]  # noqa: E731
-    for kind in rng.permutation(['add', 'sub', 'emul', 'mul', 'logistic', 'tanh', 'relu'] * 2):
+    last = ('cross-entropy', 'squared-error', 'sum')  # built below, after the others
+    for kind in rng.permutation([t for t in formulas.node_types()[1:] if t not in last] * 2):
         if kind == 'mul':
             pool.append(g.mul(pick(), m))
-        elif kind in ('add', 'sub', 'emul'):
-            pool.append(getattr(g, kind)(pick(), pick()))
         else:
-            pool.append(getattr(g, kind)(pick()))
+            arity = len(formulas.FORMULAS[kind][1])
+            pool.append(getattr(g, kind.replace('-', '_'))(*[pick() for _ in range(arity)]))
     ce = g.cross_entropy(pick(), g.var(nn.one_hot(1, 3), requires_grad=False))
     se = g.squared_error(pick(), g.var(rng.normal(size=3)))
     g.add(g.add(ce, se), g.sum(pool[-1]))
@@ -197,7 +200,7 @@ def test_a_random_graph_against_backwards_own_gradients(seed):
     assert parents == sorted(parents, reverse=True)  # in reverse order
     # the test means something: some node received several contributions, every type is in
     assert len(parents) > len(received)
-    assert {n.type for n in g.nodes} == set(showgraph.NOTATION) | {'var'}
+    assert {n.type for n in g.nodes} == set(formulas.FORMULAS)
 
 
 def test_the_hook_is_off_again_after_a_failure():
@@ -208,7 +211,7 @@ def test_the_hook_is_off_again_after_a_failure():
     assert nn.trace is None
 
 
-# --- How numbers are shown ---------------------------------------------------------------------
+# --- How numbers are shown -----------------------------------------------------------------------
 
 
 def test_a_few_numbers_in_full_more_by_shape_and_norm():
@@ -241,7 +244,7 @@ def test_the_picture_shows_values_and_gradients():
     assert showgraph.box(w, {w: 'w'}) == ['0: var w (784x10)', 'value norm 44.27']
 
 
-# --- The command -------------------------------------------------------------------------------
+# --- The command ---------------------------------------------------------------------------------
 
 
 def test_trace_alone_traces_each_small_example():

@@ -1,7 +1,10 @@
-"""Generated cases for every node type: shapes its builder accepts, values up to 1e3 in size.
+"""Generated cases for every node type: shapes its builder accepts, values up to 1e3 in size,
+inputs of every real dtype, and random graphs of every type.
 
 For each, backward's gradients must match central differences, have their node's shape and a
-floating dtype; shapes outside the rules must be refused by forward, naming node and shapes.
+floating dtype; shapes outside the rules must be refused by forward, naming node and shapes;
+values of any real dtype must give what their float64 copies give; and after backward, no two
+gradients may be one array, nor any gradient an array the caller passed in.
 """
 
 import numpy
@@ -10,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import gradcheck
+import formulas
 import nn
 
 SETTINGS = settings(max_examples=40, deadline=None)
@@ -43,7 +46,8 @@ def inputs(draw, node_type):
         return [row_or_batch, row_or_batch]
     if node_type == 'logsoftmax':
         return [row_or_batch]
-    return [any_shape]  # var, logistic, tanh, relu, sum
+    # var, logistic, tanh, relu, sum, and a type new to nn.py: its inputs alike, any shape
+    return [any_shape] * max(1, len(formulas.FORMULAS[node_type][1]))
 
 
 def build(g, node_type, leaves):
@@ -99,7 +103,7 @@ def assert_gradients_match(g, leaves, seed):
         )
 
 
-TYPES = gradcheck.node_types()
+TYPES = formulas.node_types()
 
 
 @pytest.mark.parametrize('node_type', TYPES)
@@ -129,12 +133,13 @@ def test_the_comparison_catches_a_gradient_off_by_one_percent(monkeypatch):
     a, b = g.var(numpy.array([[0.5, -2.0]])), g.var(numpy.array([3.0, 1e3]))
     g.squared_error(g.logistic(g.add(a, b)), g.var(numpy.array([[0.2, 0.1]])))
     assert_gradients_match(g, [a, b], numpy.array([1.5]))
-    monkeypatch.setattr(nn, 'add_grad', lambda n, delta: setattr(n, 'grad', 1.01 * delta))
+    right = nn.add_grad
+    monkeypatch.setattr(nn, 'add_grad', lambda n, i, delta: right(n, i, 1.01 * delta))
     with pytest.raises(AssertionError, match='node 0 of squared-error'):
         assert_gradients_match(g, [a, b], numpy.array([1.5]))
 
 
-# --- Shapes outside the rules are refused ------------------------------------------------------
+# --- Shapes outside the rules are refused --------------------------------------------------------
 
 SHAPES = st.sampled_from([(), (1,), (2,), (3,), (1, 2), (2, 1), (2, 2), (3, 2), (2, 3)])
 
@@ -185,3 +190,90 @@ def test_logsoftmax_refuses_a_scalar_and_takes_rows_and_batches(shape):
     else:
         with pytest.raises(ValueError, match=r'^node 1 \(logsoftmax\): cannot take shape \(\); '):
             nn.forward(g)
+
+
+# --- Every real dtype, through every node type ---------------------------------------------------
+
+DTYPES = [numpy.bool_, numpy.int8, numpy.int16, numpy.int32, numpy.int64, numpy.uint8,
+          numpy.uint16, numpy.uint32, numpy.uint64, numpy.float16, numpy.float32, numpy.float64,
+          numpy.longdouble]  # fmt: skip
+
+
+def entries(dtype):
+    """Entries that `dtype` holds exactly, small enough that float32 keeps 4 digits of results."""
+    if dtype is numpy.bool_:
+        return st.booleans()
+    if numpy.issubdtype(dtype, numpy.unsignedinteger):
+        return st.integers(0, 30)
+    if numpy.issubdtype(dtype, numpy.integer):
+        return st.integers(-30, 30)
+    return st.integers(-120, 120).map(lambda k: k / 4)  # quarters: exact in float16 too
+
+
+@pytest.mark.parametrize('node_type', TYPES)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_every_real_dtype_gives_what_its_float64_copy_gives(node_type, data):
+    dtype = data.draw(st.sampled_from(DTYPES), label='dtype')
+    shapes = data.draw(inputs(node_type), label='shapes')
+    values = [
+        data.draw(hnp.arrays(dtype, s, elements=entries(dtype)), label='value') for s in shapes
+    ]
+    if node_type == 'cross-entropy':  # gold: one class per row, in the dtype too
+        hot = numpy.zeros(shapes[1], dtype)
+        hot[..., 0] = 1
+        values[1] = hot
+    results = []
+    for kind in (dtype, numpy.float64):
+        g = nn.Graph()
+        leaves = [g.var(v if kind is dtype else v.astype(numpy.float64)) for v in values]
+        last = build(g, node_type, leaves)
+        nn.forward(g)
+        nn.backward(g)
+        results.append([last.value] + [v.grad for v in leaves])
+        for n in g.nodes:
+            for x in (n.value, n.grad):
+                assert x.dtype.kind == 'f' and x.dtype.itemsize >= 4, (node_type, dtype, n)
+    single = numpy.result_type(dtype, numpy.float32) == numpy.float32  # float16, float32
+    tolerance = {'rtol': 1e-4, 'atol': 1e-3} if single else {'rtol': 1e-12, 'atol': 1e-12}
+    for got, reference in zip(*results, strict=True):
+        numpy.testing.assert_allclose(
+            numpy.asarray(got, numpy.float64), reference, **tolerance, err_msg=str(dtype)
+        )
+
+
+# --- Each gradient an array of its own, in random graphs -----------------------------------------
+
+UNARY = ['logistic', 'tanh', 'relu']
+BINARY = ['add', 'sub', 'emul']
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_no_two_gradients_are_one_array_nor_the_callers(data):
+    rows = data.draw(st.sampled_from([None, 2]), label='rows')
+    shape = (3,) if rows is None else (rows, 3)
+    g = nn.Graph()
+    nodes = [g.var(numpy.linspace(-1, 1, 3) + k) for k in range(2)]
+    nodes.append(g.mul(nodes[0], g.var(numpy.eye(3))))
+    if rows:
+        nodes = [g.add(g.var(numpy.ones(shape)), n) for n in nodes]  # rows, and a bias
+    for _ in range(data.draw(st.integers(1, 8), label='steps')):
+        kind = data.draw(st.sampled_from(UNARY + BINARY), label='type')
+        a = data.draw(st.sampled_from(nodes), label='a')
+        if kind in BINARY:  # the same node twice, now and then
+            nodes.append(getattr(g, kind)(a, data.draw(st.sampled_from(nodes), label='b')))
+        else:
+            nodes.append(getattr(g, kind)(a))
+    last = g.squared_error(nodes[-1], g.var(numpy.zeros(shape)))
+    nn.forward(g)
+    seed = numpy.full(numpy.shape(last.value), 0.5)
+    last.grad = seed
+    nn.backward(g)
+    grads = [n for n in g.nodes if n.grad is not None]
+    theirs = [seed] + [n.value for n in g.nodes if n.type == 'var']
+    for i, n in enumerate(grads):
+        for m in grads[i + 1 :]:
+            assert not numpy.shares_memory(n.grad, m.grad), (n, m)
+        for x in theirs:
+            assert not numpy.shares_memory(n.grad, x), n
