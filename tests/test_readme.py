@@ -8,6 +8,8 @@ import sys
 
 from conftest import ROOT
 
+import formulas
+
 with open(os.path.join(ROOT, 'README.md')) as readme:
     README = readme.read()
 
@@ -52,6 +54,13 @@ def test_the_code_it_quotes_is_the_code_of_the_file_it_names():
         with open(os.path.join(ROOT, path)) as f:
             lines = f.read().splitlines(keepends=True)
         assert ''.join(lines[int(first) - 1 : int(last)]) == text, path
+
+
+def test_its_table_of_node_types_gives_the_formulas_of_formulas_py():
+    rows = re.findall(r'^\| `([a-z-]+)` \| `g\.\w+\(.*?\)` \| .*? \| (.*?) \|$', README, re.M)
+    assert [node_type for node_type, _ in rows] == formulas.node_types()
+    for node_type, backward in rows[1:]:
+        assert backward == ', '.join(formulas.FORMULAS[node_type][1]), node_type
 
 
 def test_the_figures_it_shows_are_committed():
