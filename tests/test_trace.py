@@ -4,10 +4,11 @@ Every example's numbers are derived by hand below, and a random graph's against 
 """
 
 import math
+import os
 
 import numpy
 import pytest
-from conftest import assert_fails, run
+from conftest import ROOT, assert_fails, run
 
 import nn
 import showgraph
@@ -291,3 +292,18 @@ def test_png_is_drawn_at_200_dpi_and_png_is_an_alias(tmp_path):
 def test_bad_command_lines(tmp_path, args, words):
     assert_fails(run('showgraph.py', *args, cwd=tmp_path), *words)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- The output, kept -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    'example', [None, 'first', 'twice', 'small-linear', 'small-mlp', 'linear', 'mlp']
+)
+def test_trace_prints_what_it_printed_when_the_golden_files_were_saved(example):
+    # tests/golden/trace-EXAMPLE.txt (trace.txt: --trace alone), saved from the trace as it was
+    # before showgraph.py was split: whatever builds the steps, the text stays the same
+    args = ['--trace'] + ([example] if example else [])
+    name = f'trace-{example}.txt' if example else 'trace.txt'
+    with open(os.path.join(ROOT, 'tests', 'golden', name)) as f:
+        assert run('showgraph.py', *args, check=0).stdout == f.read()
