@@ -12,6 +12,8 @@ from conftest import ROOT, assert_fails, run
 
 import nn
 import showgraph
+from graphview import examples, listing
+from graphview import trace as tracing
 from showgraph import Contribution, Value
 
 
@@ -34,7 +36,7 @@ def check_backward(done, expected):
 def test_the_tutorials_first_example():
     # c = a + b = 1 + 2 = 3. L = c, so dL/dc = 1 (the seed), and add passes it to each child
     # unchanged (dL/da = dL/dc * dc/da = 1 * 1): each receives one contribution, 1.
-    assert showgraph.trace(*showgraph.first()) == [
+    assert showgraph.trace(*examples.first()) == [
         'forward, in the order of graph.nodes:',
         '  node 0 var a = 1',
         '  node 1 var b = 2',
@@ -52,7 +54,7 @@ def test_the_tutorials_first_example():
 def test_a_node_used_twice_receives_two_contributions():
     # c = a + a = 6 and dc/da = 2. Backward's add case sends dL/dc = 1 to its first child, a,
     # then 1 to its second child, a again: the running total goes 1, then 2.
-    assert showgraph.trace(*showgraph.twice()) == [
+    assert showgraph.trace(*examples.twice()) == [
         'forward, in the order of graph.nodes:',
         '  node 0 var a = 3',
         '  node 1 add(0, 0) = 3 + 3 = 6',
@@ -66,13 +68,13 @@ def test_a_node_used_twice_receives_two_contributions():
 
 
 def test_the_running_total_is_kept_as_it_was_at_each_step():
-    done = showgraph.steps(showgraph.twice()[0])
+    done = showgraph.steps(examples.twice()[0])
     first, second = contributions(done)
     assert first.total == 1 and second.total == 2  # a.grad went on to 2 in place after the first
 
 
 def test_the_small_linear_classifier():
-    g, _names = showgraph.small_linear()
+    g, _names = examples.small_linear()
     done = showgraph.steps(g)
     # forward: x w = [0, 0.5, 1] @ [[1, -1], [2, 0], [0, 1]] = [0.5 * 2, 1 * 1] = [1, 1];
     # + b = [1, 2]; logsoftmax subtracts log(e^1 + e^2) = 1 + log(1 + e); the gold class is 0,
@@ -100,7 +102,7 @@ def test_the_small_linear_classifier():
 
 
 def test_the_small_mlp():
-    g, names = showgraph.small_mlp()
+    g, names = examples.small_mlp()
     done = showgraph.steps(g)
     # forward: x w1 = [1, 1] (as for the linear classifier); + b1 = [0, 0]; h = logistic = [0.5,
     # 0.5]; h w2 = [0.5 + 1, -0.5 + 0.5] = [1.5, 0]; + b2 = [1.5, 1.5]: two equal scores, so
@@ -198,7 +200,7 @@ def test_a_random_graph_against_backwards_own_gradients(seed):
     assert parents == sorted(parents, reverse=True)  # in reverse order
     # the test means something: some node received several contributions, every type is in
     assert len(parents) > len(received)
-    assert {n.type for n in g.nodes} == set(showgraph.NOTATION) | {'var'}
+    assert {n.type for n in g.nodes} == set(tracing.NOTATION) | {'var'}
 
 
 def test_the_hook_is_off_again_after_a_failure():
@@ -213,23 +215,23 @@ def test_the_hook_is_off_again_after_a_failure():
 
 
 def test_a_few_numbers_in_full_more_by_shape_and_norm():
-    assert showgraph.numbers(3) == '3'
-    assert showgraph.numbers(numpy.array(-0.0)) == '0'
-    assert showgraph.numbers(numpy.array([[1.0, -2], [0.5, 1 / 3]])) == '[[1, -2], [0.5, 0.3333]]'
-    assert showgraph.numbers(numpy.array([-1, -5.551e-17])) == '[-1, 0]'  # a rounding error
-    assert showgraph.numbers(numpy.ones(7)) == '<7, norm 2.646>'  # sqrt(7)
-    assert showgraph.numbers(numpy.zeros((784, 10))) == '<784x10, norm 0>'
-    assert showgraph.numbers(None) == '-'
+    assert listing.numbers(3) == '3'
+    assert listing.numbers(numpy.array(-0.0)) == '0'
+    assert listing.numbers(numpy.array([[1.0, -2], [0.5, 1 / 3]])) == '[[1, -2], [0.5, 0.3333]]'
+    assert listing.numbers(numpy.array([-1, -5.551e-17])) == '[-1, 0]'  # a rounding error
+    assert listing.numbers(numpy.ones(7)) == '<7, norm 2.646>'  # sqrt(7)
+    assert listing.numbers(numpy.zeros((784, 10))) == '<784x10, norm 0>'
+    assert listing.numbers(None) == '-'
 
 
 def test_the_picture_shows_values_and_gradients():
-    g, names = showgraph.small_linear()
+    g, names = examples.small_linear()
     nn.forward(g)
     nn.backward(g)
     dot = showgraph.to_dot(g, names)
     assert 'n5 [label="5: add\\nvalue [1, 2]\\ngrad [-0.7311, 0.7311]"];' in dot  # q as above
     assert 'n2 [label="2: var x\\nvalue [0, 0.5, 1]", style=dashed];' in dot  # needs no gradient
-    assert showgraph.box(g.nodes[0], names, rows=True) == [
+    assert listing.box(g.nodes[0], names, rows=True) == [
         '0: var w',
         'value [[1, -1],',
         '       [2, 0],',
@@ -239,7 +241,7 @@ def test_the_picture_shows_values_and_gradients():
         '      [-0.7311, 0.7311]]',
     ]
     w = nn.Graph().var(numpy.full((784, 10), 0.5))  # norm sqrt(7840) / 2
-    assert showgraph.box(w, {w: 'w'}) == ['0: var w (784x10)', 'value norm 44.27']
+    assert listing.box(w, {w: 'w'}) == ['0: var w (784x10)', 'value norm 44.27']
 
 
 # --- The command -------------------------------------------------------------------------------
@@ -250,10 +252,10 @@ def test_trace_alone_traces_each_small_example():
     for name in ('first', 'twice', 'small-linear', 'small-mlp'):
         assert f'# {name}: ' in out
     assert out.count('forward, in the order of graph.nodes:') == 4
-    assert '\n'.join(showgraph.trace(*showgraph.twice())) in out
+    assert '\n'.join(showgraph.trace(*examples.twice())) in out
     assert run('showgraph.py', 'twice', '--trace', check=0).stdout == (
         '# twice: A node used twice: c = g.add(a, a), with a = 3.\n'
-        + '\n'.join(showgraph.trace(*showgraph.twice()))
+        + '\n'.join(showgraph.trace(*examples.twice()))
         + '\n'
     )
 
