@@ -36,10 +36,11 @@ class Value(collections.namedtuple('Value', 'node value')):
     """A step of forward: `node` has computed `value` (a copy)."""
 
 
-class Contribution(collections.namedtuple('Contribution', 'child parent formula delta total')):
+class Contribution(collections.namedtuple('Contribution', 'child parent formula delta total arg')):
     """A step of backward: `parent` adds `delta` to the gradient of `child`, which is now
     `total` (copies). `formula` is delta's in nn.backward, with node ids for its letters:
-    'dL/dnode4 node0^T' where nn.py says 'dL/dx = dL/dn A^T'."""
+    'dL/dnode4 node0^T' where nn.py says 'dL/dx = dL/dn A^T'. `arg` is the child's place among
+    the parent's children: g.add(a, a) passes two contributions to a, for arg 0 and arg 1."""
 
 
 def steps(graph):
@@ -56,7 +57,16 @@ def steps(graph):
             done.append(Value(n, numpy.copy(n.value)))
         else:
             parent, formula = contributor(inspect.currentframe().f_back)
-            done.append(Contribution(n, parent, formula, numpy.copy(delta), numpy.copy(n.grad)))
+            done.append(
+                Contribution(
+                    child=n,
+                    parent=parent,
+                    formula=formula,
+                    delta=numpy.copy(delta),
+                    total=numpy.copy(n.grad),
+                    arg=argument(parent, n, done),
+                )
+            )
 
     old, nn.trace = nn.trace, watch
     try:
@@ -65,6 +75,31 @@ def steps(graph):
     finally:
         nn.trace = old
     return done
+
+
+def argument(parent, child, done):
+    """The place among parent's children of the child that a new contribution goes to: backward
+    passes to the children in order, so the k-th contribution from parent to a child that it
+    reads several times (g.add(a, a)) is for the child's k-th place. None if there is no parent.
+    """
+    if parent is None:
+        return None
+    places = [i for i, c in enumerate(parent.children) if c is child]
+    k = sum(isinstance(s, Contribution) and s.parent is parent and s.child is child for s in done)
+    return places[k] if k < len(places) else None
+
+
+def gradients(done):
+    """{node: its gradient after backward}, from the steps alone: the running total of the last
+    contribution that each node received; for the loss, the last node forward computed, the seed
+    that backward starts from, dL/dL = 1. A node's gradient is complete before it passes it on,
+    so this is also the gradient that each of its contributions was computed from."""
+    values = [s for s in done if isinstance(s, Value)]
+    found = {values[-1].node: numpy.ones(numpy.shape(values[-1].value))} if values else {}
+    for s in done:
+        if isinstance(s, Contribution):
+            found[s.child] = s.total
+    return found
 
 
 def contributor(frame):
@@ -130,10 +165,11 @@ def trace(graph, names=None):
     Forward: each node and its value, 'node 2 add(0, 1) = 1 + 2 = 3'. Backward, under each
     node that passes its gradient on: each contribution to a child, with its formula and the
     child's running total, 'node 0 += dL/dnode2 = 1 -> 1'. Then the vars' gradients. Values of
-    more than a few numbers show as their shape and norm.
+    more than a few numbers show as their shape and norm. All numbers come from the steps.
     """
     names = names or {}
     done = steps(graph)
+    grads = gradients(done)
     lines, values = ['forward, in the order of graph.nodes:'], {}
     for step in done:
         if isinstance(step, Value):
@@ -151,13 +187,13 @@ def trace(graph, names=None):
             if step.parent is not parent:
                 parent = step.parent
                 lines.append(
-                    f'  {node(parent, names)}, dL/dnode{parent.id} = {numbers(parent.grad)}:'
+                    f'  {node(parent, names)}, dL/dnode{parent.id} = {numbers(grads[parent])}:'
                 )
             delta, total = numbers(step.delta), numbers(step.total)
             lines.append(f'    node {step.child.id} += {step.formula} = {delta} -> {total}')
     lines.append("the vars' gradients, as backward leaves them:")
     for n in graph.nodes:
         if not n.children:
-            grad = numbers(n.grad) if n.requires_grad else 'none (requires_grad=False)'
+            grad = numbers(grads.get(n)) if n.requires_grad else 'none (requires_grad=False)'
             lines.append(f'  {node(n, names)}: grad = {grad}')
     return lines

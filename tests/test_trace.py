@@ -67,6 +67,26 @@ def test_a_node_used_twice_receives_two_contributions():
     ]
 
 
+def test_each_contribution_names_the_childs_place_among_the_parents_children():
+    # g.add(a, a): the first contribution to a is for add's argument 0, the second for 1
+    assert [s.arg for s in contributions(showgraph.steps(examples.twice()[0]))] == [0, 1]
+    assert [s.arg for s in contributions(showgraph.steps(examples.first()[0]))] == [0, 1]
+    g, _names = examples.small_linear()  # node 7 cross-entropy(6, 3) passes to 6 only
+    assert [(s.parent.id, s.arg) for s in contributions(showgraph.steps(g))] == [
+        (7, 0),
+        (6, 0),
+        (5, 0),
+        (5, 1),
+        (4, 1),
+    ]
+
+
+def test_a_lone_var_is_its_own_loss_and_gets_the_seed():
+    g = nn.Graph()
+    g.var(2.5)
+    assert showgraph.trace(g)[-1] == '  node 0 var: grad = 1'
+
+
 def test_the_running_total_is_kept_as_it_was_at_each_step():
     done = showgraph.steps(examples.twice()[0])
     first, second = contributions(done)
@@ -189,13 +209,15 @@ def test_a_random_graph_against_backwards_own_gradients(seed):
             numpy.testing.assert_array_equal(s.value, values[s.node])
     received = {}
     for s in contributions(done):
-        assert s.child in s.parent.children and s.formula != '?'
+        assert s.parent.children[s.arg] is s.child and s.formula != '?'
         assert f'dL/dnode{s.parent.id}' in s.formula  # every case's formula was found
         total = received[s.child] = received.get(s.child, 0) + s.delta
         numpy.testing.assert_allclose(s.total, total, rtol=1e-12, atol=1e-15)
     assert received.keys() == {n for n in g.nodes if grads[n] is not None} - {g.nodes[-1]}
     for n, total in received.items():
         numpy.testing.assert_allclose(total, grads[n], rtol=1e-12, atol=1e-15)
+    args = [(s.parent, s.arg) for s in contributions(done)]
+    assert len(set(args)) == len(args)  # one contribution for each place a child has
     parents = [s.parent.id for s in contributions(done)]
     assert parents == sorted(parents, reverse=True)  # in reverse order
     # the test means something: some node received several contributions, every type is in
