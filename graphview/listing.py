@@ -80,10 +80,20 @@ def to_dot(graph, names=None):
     names = names or {}
     lines = ['digraph {', '  rankdir=BT;', '  node [shape=box, fontname="Helvetica"];']
     for n in graph.nodes:
+        text = dot_string('\n'.join(box(n, names)))
         style = '' if n.requires_grad else ', style=dashed'
-        lines.append('  n{} [label="{}"{}];'.format(n.id, '\\n'.join(box(n, names)), style))
+        lines.append(f'  n{n.id} [label={text}{style}];')
     for n in graph.nodes:
         for c in n.children:
             lines.append(f'  n{c.id} -> n{n.id};')
     lines.append('}')
     return '\n'.join(lines) + '\n'
+
+
+def dot_string(text):
+    """text as a quoted DOT string, drawn as it is: a quote is escaped, so that it does not end
+    the string; a backslash is doubled, so that 'C:\\new' is not drawn as 'C:' and 'ew'; each line
+    break becomes DOT's own, \\n; and & becomes &amp;, since Graphviz reads '&amp;' as '&'."""
+    for plain, escaped in (('&', '&amp;'), ('\\', '\\\\'), ('"', '\\"'), ('\n', '\\n')):
+        text = text.replace(plain, escaped)
+    return f'"{text}"'

@@ -61,7 +61,8 @@ def draw(graph, out, names=None, title=None):
 
     names = names or {}
     place = layout(graph)
-    texts = {n: '\n'.join(box(n, names, rows=True)) for n in graph.nodes}
+    # a $ escaped: matplotlib would take the text between two for mathematics (mathtext)
+    texts = {n: '\n'.join(box(n, names, rows=True)).replace('$', r'\$') for n in graph.nodes}
     # a column as wide as the widest box, a row as high as the highest (a character of 9-point
     # monospace is 0.075 by 0.15 inch), so that no two boxes overlap
     wide = 0.075 * max(len(line) for t in texts.values() for line in t.splitlines()) + 0.3
@@ -121,7 +122,7 @@ def draw(graph, out, names=None, title=None):
     ax.set_xlim(used.x0, used.x1)
     ax.set_ylim(used.y0, used.y1)
     if title:
-        ax.set_title(title)
+        ax.set_title(title.replace('$', r'\$'))
     metadata = {'png': {'Software': None}, 'pdf': {'CreationDate': None}, 'svg': {'Date': None}}
     with atomic.output_file(out) as f:
         fig.savefig(f, format=kind, dpi=200, bbox_inches='tight', metadata=metadata[kind])
