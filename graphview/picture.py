@@ -16,8 +16,8 @@ FORMATS = ('png', 'pdf', 'svg')  # of a picture, from its file name
 
 
 def layout(graph):
-    """{node: (x, y)}: operations in the middle row, each after its children; each var in
-    the column just before its first use, above or below."""
+    """{node: (column, row)}: operations in row 0, each in a column after its children's; each
+    var in the column just before its first use, in rows 1, -1, 2, -2 ... (above, below)."""
     column, parents = {}, {}
     for n in graph.nodes:  # children come first, so their columns are known
         column[n] = 1 + max((column[c] for c in n.children), default=-1)
@@ -32,10 +32,10 @@ def layout(graph):
     place, taken = {}, {}
     for n in graph.nodes:
         if n.children:
-            place[n] = (1.3 * column[n], 0)
+            place[n] = (column[n], 0)
         else:
             k = taken[column[n]] = taken.get(column[n], 0) + 1
-            place[n] = (1.3 * column[n], (k + 1) // 2 * (1 if k % 2 else -1))
+            place[n] = (column[n], (k + 1) // 2 * (1 if k % 2 else -1))
     return place
 
 
@@ -60,7 +60,7 @@ def draw(graph, out, names=None, title=None):
     from matplotlib.transforms import Bbox
 
     names = names or {}
-    place = layout(graph)
+    place = {n: (1.3 * x, y) for n, (x, y) in layout(graph).items()}  # columns 1.3 apart
     # a $ escaped: matplotlib would take the text between two for mathematics (mathtext)
     texts = {n: '\n'.join(box(n, names, rows=True)).replace('$', r'\$') for n in graph.nodes}
     # a column as wide as the widest box, a row as high as the highest (a character of 9-point
