@@ -22,34 +22,42 @@ import sys
 
 # first: one line if no numpy
 from plumbing import errors, options
+from plumbing.errors import UserError
 
 import nn
+from graphview import ownfile, page
 from graphview.examples import EXAMPLES, TRACED
 from graphview.listing import listing, to_dot
+from graphview.page import html
 from graphview.picture import draw, figure_format
 from graphview.trace import Contribution, Value, steps, trace
 
-__all__ = ['Contribution', 'Value', 'draw', 'listing', 'steps', 'to_dot', 'trace']
+__all__ = ['Contribution', 'Value', 'draw', 'html', 'listing', 'steps', 'to_dot', 'trace']
 
 
 def main():
     parser = options.Parser(
-        usage='%(prog)s EXAMPLE [--dot | --draw FILE]\n       %(prog)s [EXAMPLE] --trace',
+        usage='%(prog)s EXAMPLE|FILE.py [--dot | --draw FILE | --html FILE]\n'
+        '       %(prog)s [EXAMPLE|FILE.py] --trace',
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description='Show a computation graph: a listing of its nodes, Graphviz DOT, a picture,\n'
-        'or the numbers that forward and backward compute, step by step.',
+        'the numbers that forward and backward compute, step by step, or a web page that steps\n'
+        'through them on the graph. The graph is an example, or the one your FILE.py builds.',
         epilog='examples:\n'
         + ''.join(
             '  {:<14}{}\n'.format(name, f.__doc__.rstrip('.')) for name, f in EXAMPLES.items()
         )
-        + '--trace with no EXAMPLE traces {}.'.format(', '.join(TRACED)),
+        + '--trace with no EXAMPLE traces {}; --html with none pages {}.\n'.format(
+            ', '.join(TRACED), TRACED[0]
+        )
+        + 'FILE.py: a Python file that builds a graph (g = nn.Graph() ...); its node names are\n'
+        'its variables. It runs first, as python3 FILE.py would run it.',
     )
     parser.add_argument(
-        'example',
+        'graph',
         nargs='?',
-        choices=EXAMPLES,
-        metavar='EXAMPLE',
-        help='the graph to show (see below)',
+        metavar='EXAMPLE|FILE.py',
+        help='the graph to show: an example (see below), or your file that builds one',
     )
     show = parser.add_mutually_exclusive_group()
     show.add_argument(
@@ -64,28 +72,57 @@ def main():
         metavar='FILE',
         help='draw the graph into FILE with matplotlib: .png (200 dpi), .pdf or .svg',
     )
+    show.add_argument(
+        '--html',
+        metavar='FILE',
+        help='write a web page into FILE (.html) that steps through forward and backward',
+    )
     args = parser.parse_args()
+    if args.graph is not None and args.graph not in EXAMPLES and not args.graph.endswith('.py'):
+        parser.error(
+            f'argument EXAMPLE|FILE.py: invalid choice: {args.graph!r} (choose from '
+            f'{", ".join(EXAMPLES)}, or give a Python file, FILE.py)'
+        )
     if args.draw is not None:
         figure_format(args.draw)  # before any work
-    if args.trace:
-        for name in [args.example] if args.example else TRACED:
+    if args.html is not None:
+        page.check_output(args.html)
+    if args.trace and args.graph is None:
+        for name in TRACED:
             g, names = EXAMPLES[name]()
-            print(
-                '{}# {}: {}'.format(
-                    '' if name == TRACED[0] or args.example else '\n', name, EXAMPLES[name].__doc__
-                )
-            )
+            gap = '' if name == TRACED[0] else '\n'
+            print(f'{gap}# {name}: {EXAMPLES[name].__doc__}')
             print('\n'.join(trace(g, names)))
         return
-    if args.example is None:
-        parser.error('give an EXAMPLE, or --trace alone to trace the small ones')
-    g, names = EXAMPLES[args.example]()
-    nn.forward(g)
-    nn.backward(g)
-    if args.draw is not None:
-        draw(g, args.draw, names, EXAMPLES[args.example].__doc__.rstrip('.'))
+    if args.graph is None and args.html is None:
+        parser.error('give an EXAMPLE or a FILE.py, or --trace alone to trace the small ones')
+    g, names, title = load(args.graph or TRACED[0])
+    if args.trace:
+        print(f'# {title}')
+        print('\n'.join(trace(g, names)))
+    elif args.html is not None:
+        html(g, args.html, names, title.rstrip('.'))
+    elif args.draw is not None:
+        draw(g, args.draw, names, title.split(': ', 1)[-1].rstrip('.'))
     else:
         sys.stdout.write(to_dot(g, names) if args.dot else listing(g, names) + '\n')
+
+
+def load(graph):
+    """(graph, names, title) of an example, or of the graph that a Python file builds, after
+    forward and backward: 'twice: A node used twice ...', 'mygraph.py'."""
+    if graph in EXAMPLES:
+        g, names = EXAMPLES[graph]()
+        title = f'{graph}: {EXAMPLES[graph].__doc__}'
+    else:
+        g, names = ownfile.load(graph)
+        title = graph
+    try:
+        nn.forward(g)
+        nn.backward(g)
+    except (ValueError, TypeError) as e:  # nn's errors name the node and what is wrong with it
+        raise UserError(f'{graph}: forward and backward on its graph: {e}') from None
+    return g, names, title
 
 
 if __name__ == '__main__':

@@ -1,0 +1,89 @@
+"""The graph that a student's own Python file builds, for ./showgraph.py mygraph.py:
+
+    graph, names = load('mygraph.py')
+
+The file runs as `python3 mygraph.py` would run it, as __main__ with its own folder first on
+sys.path, and with the project's folder there too, so that `import nn` works from anywhere. Its
+graph is the Graph in its global `g`, else the last Graph among its globals; a node's name is the
+first global variable that refers to it. What the file prints goes to stderr, so that the output
+of --dot stays DOT. An error in the file is one line: the file, the line and the error's message.
+"""
+
+import contextlib
+import os
+import runpy
+import sys
+import traceback
+
+from plumbing.errors import UserError
+
+import nn
+
+PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load(path):
+    """(graph, {node: name}) of the graph that the Python file `path` builds; UserError if it
+    cannot be run, fails or builds no graph."""
+    if not os.path.isfile(path):
+        raise UserError(f'{path}: no such file')
+    saved = sys.path[:], sys.argv[:]
+    sys.path[:0] = [os.path.dirname(os.path.abspath(path)), PROJECT]
+    sys.argv = [path]  # the file sees its own name, and none of showgraph's options
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            found = runpy.run_path(path, run_name='__main__')
+    except SystemExit as e:  # sys.exit(): an error unless it says success
+        if e.code not in (None, 0):
+            raise UserError(f'{path}: exited with {e.code!r} (sys.exit)') from None
+        found = globals_at(e, path)
+    except Exception as e:  # whatever the file raises is the student's: told in one line
+        raise UserError(f'{where(e, path)}: {message(e)}') from None
+    finally:
+        sys.path[:], sys.argv = saved
+    graph = found.get('g')
+    if not isinstance(graph, nn.Graph):
+        graphs = [v for v in found.values() if isinstance(v, nn.Graph)]
+        if not graphs:
+            raise UserError(
+                f'{path}: builds no graph: no global variable holds an nn.Graph '
+                '(g = nn.Graph(), at the top level of the file)'
+            )
+        graph = graphs[-1]
+    names = {}
+    for name, v in found.items():
+        if isinstance(v, nn.ComputeNode) and nn.in_graph(graph, v) and not name.startswith('_'):
+            names.setdefault(v, name)
+    return graph, names
+
+
+def globals_at(error, path):
+    """The globals of the file `path`, from the frame of its top level where `error` passed."""
+    for frame, _ in traceback.walk_tb(error.__traceback__):
+        if same_file(frame.f_code.co_filename, path) and frame.f_code.co_name == '<module>':
+            return frame.f_globals
+    return {}
+
+
+def where(error, path):
+    """'mygraph.py, line 7': the last line of the file `path` that the error passed through (of
+    a syntax error, the line where it is); the file alone if none."""
+    line = None
+    if isinstance(error, SyntaxError) and same_file(error.filename or '', path):
+        line = error.lineno
+    for frame, number in traceback.walk_tb(error.__traceback__):
+        if same_file(frame.f_code.co_filename, path):
+            line = number
+    return path if line is None else f'{path}, line {line}'
+
+
+def message(error):
+    """'ValueError: the message', on one line."""
+    text = error.msg if isinstance(error, SyntaxError) else str(error)
+    text = ' '.join(text.split())
+    return type(error).__name__ + (': ' + text if text else '')
+
+
+def same_file(a, b):
+    """Whether two names are of the same file."""
+    return os.path.abspath(a) == os.path.abspath(b)
