@@ -8,7 +8,7 @@ import os
 
 import numpy
 import pytest
-from conftest import ROOT, assert_fails, run
+from conftest import ROOT, assert_fails, random_graph, run
 
 import nn
 import showgraph
@@ -173,25 +173,6 @@ def test_the_small_mlp():
 
 
 # --- Any graph, against backward's own gradients -----------------------------------------------
-
-
-def random_graph(rng):
-    """A graph of every node type on vectors of 3, its nodes picked at random (often twice)."""
-    g = nn.Graph()
-    pool = [g.var(rng.normal(size=3)) for _ in range(3)]
-    m = g.var(rng.normal(size=(3, 3)))
-    pick = lambda: pool[rng.integers(len(pool))]  # noqa: E731
-    for kind in rng.permutation(['add', 'sub', 'emul', 'mul', 'logistic', 'tanh', 'relu'] * 2):
-        if kind == 'mul':
-            pool.append(g.mul(pick(), m))
-        elif kind in ('add', 'sub', 'emul'):
-            pool.append(getattr(g, kind)(pick(), pick()))
-        else:
-            pool.append(getattr(g, kind)(pick()))
-    ce = g.cross_entropy(pick(), g.var(nn.one_hot(1, 3), requires_grad=False))
-    se = g.squared_error(pick(), g.var(rng.normal(size=3)))
-    g.add(g.add(ce, se), g.sum(pool[-1]))
-    return g
 
 
 @pytest.mark.parametrize('seed', range(5))
