@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""See a computation graph: a listing of its nodes, Graphviz DOT, a picture, or the numbers
-flowing through forward and backward, step by step.
+"""See a computation graph: a listing of its nodes, Graphviz DOT, a picture, the numbers flowing
+through forward and backward, step by step, or a web page that steps through them on the graph.
 
     ./showgraph.py linear                # the listing of the linear classifier's graph
     ./showgraph.py mlp --dot > mlp.dot   # for Graphviz: dot -Tpng mlp.dot > mlp.png
     ./showgraph.py mlp --draw mlp.svg    # drawn with matplotlib, into .png, .pdf or .svg
     ./showgraph.py --trace twice         # forward and backward on g.add(a, a), step by step
     ./showgraph.py --trace               # ... on each small example
+    ./showgraph.py twice --html g.html   # a page to open in a browser: Next, Back, the numbers
+    ./showgraph.py mygraph.py --html g.html   # the same for the graph that your file builds
 
-In your own code, after nn.forward(g) (so that values have shapes):
+In your own code, after nn.forward(g) and nn.backward(g):
 
     print(showgraph.listing(g, {w: 'w', b: 'b'}))
     print('\n'.join(showgraph.trace(g, {w: 'w'})))   # runs forward and backward itself
+    showgraph.html(g, 'graph.html', {w: 'w'})        # so does the page; in Jupyter: html(g)
 
 This file is the command and the name to import; the pieces are in graphview/, one concern a
 module.
@@ -41,8 +44,9 @@ def main():
         '       %(prog)s [EXAMPLE|FILE.py] --trace',
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description='Show a computation graph: a listing of its nodes, Graphviz DOT, a picture,\n'
-        'the numbers that forward and backward compute, step by step, or a web page that steps\n'
-        'through them on the graph. The graph is an example, or the one your FILE.py builds.',
+        'the numbers that forward and backward compute, step by step, or a web page that\n'
+        'steps through them on the graph. The graph is an example, or the one your FILE.py\n'
+        'builds.',
         epilog='examples:\n'
         + ''.join(
             '  {:<14}{}\n'.format(name, f.__doc__.rstrip('.')) for name, f in EXAMPLES.items()
