@@ -33,10 +33,11 @@ def load(path):
     try:
         with contextlib.redirect_stdout(sys.stderr):
             found = runpy.run_path(path, run_name='__main__')
-    except SystemExit as e:  # sys.exit(): an error unless it says success
-        if e.code not in (None, 0):
-            raise UserError(f'{path}: exited with {e.code!r} (sys.exit)') from None
-        found = globals_at(e, path)
+    except SystemExit as e:  # runpy returns the file's globals only if it runs to its end
+        raise UserError(
+            f'{where(e, path)}: exited (sys.exit({e.code!r})) before its end, where its graph is '
+            'taken; leave sys.exit out'
+        ) from None
     except Exception as e:  # whatever the file raises is the student's: told in one line
         raise UserError(f'{where(e, path)}: {message(e)}') from None
     finally:
@@ -57,23 +58,15 @@ def load(path):
     return graph, names
 
 
-def globals_at(error, path):
-    """The globals of the file `path`, from the frame of its top level where `error` passed."""
-    for frame, _ in traceback.walk_tb(error.__traceback__):
-        if same_file(frame.f_code.co_filename, path) and frame.f_code.co_name == '<module>':
-            return frame.f_globals
-    return {}
-
-
 def where(error, path):
     """'mygraph.py, line 7': the last line of the file `path` that the error passed through (of
     a syntax error, the line where it is); the file alone if none."""
     line = None
     if isinstance(error, SyntaxError) and same_file(error.filename or '', path):
         line = error.lineno
-    for frame, number in traceback.walk_tb(error.__traceback__):
-        if same_file(frame.f_code.co_filename, path):
-            line = number
+    for place in traceback.extract_tb(error.__traceback__):  # Python's own record of the error
+        if same_file(place.filename, path):
+            line = place.lineno
     return path if line is None else f'{path}, line {line}'
 
 
