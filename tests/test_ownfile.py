@@ -7,6 +7,7 @@ from plumbing.errors import UserError
 import pytest
 from conftest import assert_fails, run
 
+import showgraph
 from graphview import ownfile
 
 MINE = """\
@@ -74,29 +75,39 @@ def test_it_can_import_its_own_modules(tmp_path):
     )
 
 
-@pytest.mark.parametrize(
-    'text, words',
-    [
-        (
-            'import nn\ng = nn.Graph()\na = g.var(1.0)\ng.mul(a, a)\nnn.forward(g)\n',
-            ['mygraph.py, line 5: ValueError: node 1 (mul): cannot take shapes () and ()'],
-        ),
-        ('x = 1\nif x\n    pass\n', ['mygraph.py, line 2: SyntaxError: ']),
-        ('import nn\nx = nn.Graph(\n', ['mygraph.py, line 2: SyntaxError: ']),
-        ('raise KeyError("w")\n', ["mygraph.py, line 1: KeyError: 'w'"]),
-        ('import nn\nx = 1\n', ['mygraph.py: builds no graph: no global variable holds']),
-        ('import sys\n\nsys.exit(0)\n', ['mygraph.py, line 3: exited (sys.exit(0)) before']),
-        (
-            'import nn\ng = nn.Graph()\ng.mul(g.var(1.0), g.var(2.0))\n',  # built, never run
-            ['mygraph.py: forward and backward on its graph: node 2 (mul): cannot take shapes'],
-        ),
-        ('import nn\ng = nn.Graph()\n', ['mygraph.py: forward and backward on its graph: ']),
-    ],
-)
-def test_an_error_in_the_file_is_one_line_with_its_place(tmp_path, text, words):
-    name = write(tmp_path, text)
-    line = assert_fails(run('showgraph.py', name, cwd=tmp_path), *words)
-    assert 'showgraph' not in line.split(': error: ', 1)[1]  # nothing of showgraph's own
+ERRORS = [
+    (
+        'import nn\ng = nn.Graph()\na = g.var(1.0)\ng.mul(a, a)\nnn.forward(g)\n',
+        ['mygraph.py, line 5: ValueError: node 1 (mul): cannot take shapes () and ()'],
+    ),
+    ('x = 1\nif x\n    pass\n', ['mygraph.py, line 2: SyntaxError: ']),
+    ('import nn\nx = nn.Graph(\n', ['mygraph.py, line 2: SyntaxError: ']),
+    ('raise KeyError("w")\n', ["mygraph.py, line 1: KeyError: 'w'"]),
+    ('import nn\nx = 1\n', ['mygraph.py: builds no graph: no global variable holds']),
+    ('import sys\n\nsys.exit(0)\n', ['mygraph.py, line 3: exited (sys.exit(0)) before']),
+    (
+        'import nn\ng = nn.Graph()\ng.mul(g.var(1.0), g.var(2.0))\n',  # built, never run
+        ['mygraph.py: forward and backward on its graph: node 2 (mul): cannot take shapes'],
+    ),
+    ('import nn\ng = nn.Graph()\n', ['mygraph.py: forward and backward on its graph: ']),
+]
+
+
+@pytest.mark.parametrize('text, words', ERRORS)
+def test_an_error_in_the_file_is_one_line_with_its_place(tmp_path, monkeypatch, text, words):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, text)
+    with pytest.raises(UserError) as caught:
+        showgraph.load('mygraph.py')
+    message = str(caught.value)
+    assert '\n' not in message and 'showgraph' not in message  # nothing of showgraph's own
+    for w in words:
+        assert w in message
+
+
+@pytest.mark.parametrize('text, words', ERRORS[:2])
+def test_the_command_says_it_in_one_line_with_no_traceback(tmp_path, text, words):
+    assert_fails(run('showgraph.py', write(tmp_path, text), cwd=tmp_path), *words)
 
 
 def test_a_file_that_is_not_there(tmp_path):
