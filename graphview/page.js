@@ -191,11 +191,12 @@ function draw() {
   const boxLayer = make('g', {}, svg); // after the arrows: over their ends
   const charWidth = characterWidth();
   const size = {};
+  const states = Array.from({ length: STEPS.length + 1 }, (_, p) => state(p));
   for (const n of NODES) {
     let chars = 0;
     let lines = 0;
-    for (let p = 0; p <= STEPS.length; p++) {
-      const text = boxLines(n, state(p));
+    for (const now of states) {
+      const text = boxLines(n, now);
       chars = Math.max(chars, ...text.map((line) => line.length));
       lines = Math.max(lines, text.length);
     }

@@ -61,36 +61,40 @@ def data(graph, names=None, title='A computation graph'):
         'title': title,
         'loss': computed[-1].node.id if computed else None,
         'seed': index(numpy.ones(numpy.shape(computed[-1].value))) if computed else None,
-        'nodes': [
-            {
-                'id': n.id,
-                'type': n.type,
-                'name': names.get(n),
-                'children': [c.id for c in n.children],
-                'needs_grad': n.requires_grad,
-                'formula': formula(n, [f'{{{i}}}' for i, _ in enumerate(n.children)])
-                if n.children
-                else None,
-                'column': places[n][0],
-                'row': places[n][1],
-            }
-            for n in graph.nodes
-        ],
-        'steps': [
-            {'kind': 'value', 'node': s.node.id, 'value': index(s.value)}
-            if isinstance(s, Value)
-            else {
-                'kind': 'contribution',
-                'parent': s.parent.id,
-                'child': s.child.id,
-                'arg': s.arg,
-                'formula': s.formula,
-                'delta': index(s.delta),
-                'total': index(s.total),
-            }
-            for s in done
-        ],
+        'nodes': [node(n, names, places[n]) for n in graph.nodes],
+        'steps': [step(s, index) for s in done],
         'values': values,
+    }
+
+
+def node(n, names, place):
+    """A node of the page's data (see `data`); place is its (column, row)."""
+    # the formula with {0}, {1} ... for the children, which the page fills with ids or values
+    letters = [f'{{{i}}}' for i, _ in enumerate(n.children)]
+    return {
+        'id': n.id,
+        'type': n.type,
+        'name': names.get(n),
+        'children': [c.id for c in n.children],
+        'needs_grad': n.requires_grad,
+        'formula': formula(n, letters) if n.children else None,
+        'column': place[0],
+        'row': place[1],
+    }
+
+
+def step(s, index):
+    """A step of the page's data (see `data`); index(array) is the array's place in 'values'."""
+    if isinstance(s, Value):
+        return {'kind': 'value', 'node': s.node.id, 'value': index(s.value)}
+    return {
+        'kind': 'contribution',
+        'parent': s.parent.id,
+        'child': s.child.id,
+        'arg': s.arg,
+        'formula': s.formula,
+        'delta': index(s.delta),
+        'total': index(s.total),
     }
 
 
