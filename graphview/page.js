@@ -411,7 +411,17 @@ function go(p) {
     const total = `dL/dnode${s.child} so far`;
     say('total', `${total}: `, valueElement(s.total, 'total', total));
   }
-  shown.scrollIntoView({ block: 'nearest', inline: 'center' });
+  centre(shown);
+}
+
+// Scrolls the picture, and only the picture, to bring element to its middle (if it is bigger than
+// its frame): the controls and the panel stay where they are.
+function centre(element) {
+  const picture = document.getElementById('picture');
+  const box = element.getBoundingClientRect();
+  const frame = picture.getBoundingClientRect();
+  picture.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+  picture.scrollTop += box.top + box.height / 2 - (frame.top + frame.height / 2);
 }
 
 // --- Controls ----------------------------------------------------------------------------------

@@ -16,8 +16,9 @@ FORMATS = ('png', 'pdf', 'svg')  # of a picture, from its file name
 
 
 def layout(graph):
-    """{node: (column, row)}: operations in row 0, each in a column after its children's; each
-    var in the column just before its first use, in rows 1, -1, 2, -2 ... (above, below)."""
+    """{node: (column, row)}: each operation in a column after its children's, in row 0; each
+    var in the column just before its first use, in rows 1, -1, 2, -2 ... (above, below), as is
+    an operation that finds row 0 of its column taken, so that no two nodes share a place."""
     column, parents = {}, {}
     for n in graph.nodes:  # children come first, so their columns are known
         column[n] = 1 + max((column[c] for c in n.children), default=-1)
@@ -29,9 +30,10 @@ def layout(graph):
     for n in graph.nodes:  # re-place operations, now that the vars have their columns
         if n.children:
             column[n] = 1 + max(column[c] for c in n.children)
-    place, taken = {}, {}
+    place, middle, taken = {}, set(), {}
     for n in graph.nodes:
-        if n.children:
+        if n.children and column[n] not in middle:
+            middle.add(column[n])
             place[n] = (column[n], 0)
         else:
             k = taken[column[n]] = taken.get(column[n], 0) + 1

@@ -90,7 +90,10 @@ def test_the_page_holds_the_numbers_of_the_steps(tmp_path, name):
 @pytest.mark.parametrize('seed', range(3))
 def test_the_page_of_a_random_graph_holds_the_numbers_of_its_steps(seed):
     g = random_graph(numpy.random.default_rng(seed))
-    assert_page_holds_the_steps(read_data(showgraph.html(g).text), g)
+    data = read_data(showgraph.html(g).text)
+    assert_page_holds_the_steps(data, g)
+    places = [(n['column'], n['row']) for n in data['nodes']]
+    assert len(set(places)) == len(places)  # no two boxes in one place
 
 
 def test_a_value_given_twice_is_kept_once_and_big_ones_are_rounded():
