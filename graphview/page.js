@@ -352,7 +352,9 @@ function mark(path, kind) {
 function go(p) {
   position = Math.max(0, Math.min(STEPS.length, p));
   slider.value = position;
-  document.getElementById('position').textContent = `step ${position} of ${STEPS.length}`;
+  const where = `step ${position} of ${STEPS.length}`;
+  document.getElementById('position').textContent = where;
+  slider.setAttribute('aria-valuetext', where); // what a screen reader says of the slider
   const now = state(position);
   for (const n of NODES) {
     const text = boxes[n.id].querySelector('text');
@@ -375,15 +377,14 @@ function go(p) {
     return;
   }
   const s = STEPS[position - 1];
-  const pass = s.kind === 'value' ? 'Forward' : 'Backward';
-  const where = `${pass}, step ${position} of ${STEPS.length}`;
+  const pass = `${s.kind === 'value' ? 'Forward' : 'Backward'}, ${where}`;
   let shown;
   if (s.kind === 'value') {
     const n = NODES[s.node];
     shown = boxes[n.id];
     shown.classList.add('current');
     n.children.forEach((_, arg) => mark(edges[`${n.id}-${arg}`], 'feeding'));
-    say('where', `${where}: ${nodeText(n)}`);
+    say('where', `${pass}: ${nodeText(n)}`);
     const value = valueElement(s.value, 'value', `the value of node ${n.id}`);
     if (n.formula === null) {
       say('what', 'A var: its value is given, and forward takes it as it is.');
@@ -402,7 +403,7 @@ function go(p) {
     mark(shown, 'passing');
     boxes[s.parent].classList.add('giving');
     boxes[s.child].classList.add('receiving');
-    say('where', `${where}: ${nodeText(NODES[s.parent])} passes its gradient on to node `
+    say('where', `${pass}: ${nodeText(NODES[s.parent])} passes its gradient on to node `
       + `${s.child}, its argument ${s.arg}`);
     const grad = `dL/dnode${s.parent}`;
     say('what', `${grad} = `, valueElement(now.grad[s.parent], 'grad', grad));
