@@ -29,8 +29,8 @@ try:
 except ImportError:  # the tests say so, and skip
     sync_playwright = None
 
-# Debian's recommended flags for a browser in tests: no sandbox (as root), no GPU, nothing
-# fetched or synced in the background
+# A browser for tests: no sandbox (chromium needs that as root), no GPU, nothing fetched or synced
+# in the background
 FLAGS = [
     '--no-sandbox',
     '--disable-gpu',
