@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 
 import numpy
 
@@ -31,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 from plumbing import paramfile  # noqa: E402
 
+import checks  # noqa: E402
 import mnist  # noqa: E402
 import nn  # noqa: E402
 
@@ -252,6 +254,50 @@ def batch_epochs(images, labels, order, batch_sizes, rounds):
     return {b: statistics.median(s) for b, s in took.items()}
 
 
+# --- What three of nn.py's promises cost a step ------------------------------------------------
+
+
+def per_call(stmt, names, rounds, number=200000):
+    """Microseconds of one run of `stmt`, the median of `rounds` timings."""
+    timer = timeit.Timer(stmt, globals=names)
+    return statistics.median(timer.timeit(number) / number * 1e6 for _ in range(rounds))
+
+
+def promises(model, params, img, label, step_us, rounds):
+    """Lines that say what a tutorial-style step pays for the trace hook left off, for gradients
+    of their own, and what it would pay to check a var's gold: each operation timed alone, times
+    how often one step does it (counted by running a step with a hook that counts)."""
+    counts = {'value': 0, 'grad': 0}
+    copies = []
+
+    def count(n, i=None, delta=None):
+        counts['value' if i is None else 'grad'] += 1
+        if i is not None and n.type in ('add', 'sub') and delta is n.grad:
+            copies.append(delta)  # what add_grad copied: n's own gradient, passed on
+
+    nn.trace = count
+    try:
+        (tutorial_linear if model == 'linear' else tutorial_mlp)(params, [(img, label)], 0.0)
+    finally:
+        nn.trace = None
+    hook = per_call('if trace: trace(n)', {'trace': None, 'n': None}, rounds)
+    checks_per_step = counts['value'] + counts['grad']
+    copy = sum(per_call('d.copy()', {'d': d}, rounds, 100000) for d in copies)
+    gold = nn.one_hot(label, 10)
+    check = per_call('is_distribution(gold)', {'is_distribution': checks.is_distribution,
+                                                'gold': gold}, rounds, 50000)  # fmt: skip
+    nodes = counts['value']
+    return [
+        f'  the trace hook, off: {checks_per_step} checks a step of {nodes} nodes, '
+        f'{hook * 1000:.0f} ns each: {hook * checks_per_step / nodes * 1000:.0f} ns per node',
+        f'  gradients of their own: {len(copies)} copies a step '
+        f'({", ".join(str(d.size) for d in copies)} floats): {copy:.2f} us, '
+        f'{copy / step_us:.1%} of the step',
+        f"  a var's gold checked to be a distribution (not done): {check:.2f} us, "
+        f'{check / step_us:.1%} of the step',
+    ]
+
+
 def spread(ratios):
     return f'{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})'
 
@@ -298,10 +344,15 @@ def main():
         ('linear', 0.01, n_linear, tutorial_linear, 'lin-train.py', hand_linear),
         ('mlp', 0.1, n_mlp, tutorial_mlp, 'mlp-train.py', hand_mlp),
     )
+    costs = []
     for model, lr, n, tutorial, script, hand in cases:
         samples = [(images[i], labels[i]) for i in order[:n]]
         loops = {'tutorial': tutorial, 'script': script_loop(script), 'hand': hand}
-        for name, (ratios, us, pf) in compare(model, loops, samples, rounds, lr).items():
+        results = compare(model, loops, samples, rounds, lr)
+        start = paramfile.initial(model, 300, numpy.random.default_rng(0))
+        costs.append(f'{model} (a tutorial-style step: {results["tutorial"][1]:.1f} us):')
+        costs += promises(model, start, *samples[0], results['tutorial'][1], rounds)
+        for name, (ratios, us, pf) in results.items():
             print(
                 '{:<8} {:<10} {:>8,} {:>16} {:>8.1f} {:>12.1f}'.format(
                     model if model == 'linear' else 'mlp-300',
@@ -312,6 +363,8 @@ def main():
                     pf,
                 )
             )
+    print("what nn.py's promises cost a tutorial-style step, medians of timings alone:")
+    print('\n'.join(costs))
     epochs = batch_epochs(images, labels, order[:n_linear], (1, 32), rounds)
     print(
         'lin-train.py loop, one epoch by batch size: {}; speed-up {:.1f}x'.format(

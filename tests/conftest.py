@@ -1,4 +1,4 @@
-"""Helpers for the tests: run a script as a user would, write small IDX files."""
+"""Helpers for the tests: run a script as a user would, write small IDX files, a random graph."""
 
 import gzip
 import hashlib
@@ -8,6 +8,9 @@ import sys
 
 import numpy
 import pytest
+
+import formulas
+import nn
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -60,6 +63,28 @@ def write_idx(path, array, gzipped=True):
     data = header + array.tobytes()
     with open(path, 'wb') as f:
         f.write(gzip.compress(data) if gzipped else data)
+
+
+def random_graph(rng):
+    """A graph of every node type on vectors of 3, its nodes picked at random (often twice). A
+    type that takes vectors alike (most do, and one new to nn.py likely does) is built from its
+    builder and the number of children formulas.py gives it."""
+
+    g = nn.Graph()
+    pool = [g.var(rng.normal(size=3)) for _ in range(3)]
+    m = g.var(rng.normal(size=(3, 3)))
+    pick = lambda: pool[rng.integers(len(pool))]  # noqa: E731
+    last = ('cross-entropy', 'squared-error', 'sum')  # built below, after the others
+    for kind in rng.permutation([t for t in formulas.node_types()[1:] if t not in last] * 2):
+        if kind == 'mul':
+            pool.append(g.mul(pick(), m))
+        else:
+            arity = len(formulas.FORMULAS[kind][1])
+            pool.append(getattr(g, kind.replace('-', '_'))(*[pick() for _ in range(arity)]))
+    ce = g.cross_entropy(pick(), g.var(nn.one_hot(1, 3), requires_grad=False))
+    se = g.squared_error(pick(), g.var(rng.normal(size=3)))
+    g.add(g.add(ce, se), g.sum(pool[-1]))
+    return g
 
 
 @pytest.fixture(scope='session')

@@ -4,14 +4,16 @@ Every example's numbers are derived by hand below, and a random graph's against 
 """
 
 import math
+import os
 
 import numpy
 import pytest
-from conftest import assert_fails, run
+from conftest import ROOT, assert_fails, random_graph, run
 
 import formulas
 import nn
 import showgraph
+from graphview import examples, listing
 from showgraph import Contribution, Value
 
 
@@ -34,7 +36,7 @@ def check_backward(done, expected):
 def test_the_tutorials_first_example():
     # c = a + b = 1 + 2 = 3. L = c, so dL/dc = 1 (the seed), and add passes it to each child
     # unchanged (dL/da = dL/dc * dc/da = 1 * 1): each receives one contribution, 1.
-    assert showgraph.trace(*showgraph.first()) == [
+    assert showgraph.trace(*examples.first()) == [
         'forward, in the order of graph.nodes:',
         '  node 0 var a = 1',
         '  node 1 var b = 2',
@@ -52,7 +54,7 @@ def test_the_tutorials_first_example():
 def test_a_node_used_twice_receives_two_contributions():
     # c = a + a = 6 and dc/da = 2. Backward's add case sends dL/dc = 1 to its first child, a,
     # then 1 to its second child, a again: the running total goes 1, then 2.
-    assert showgraph.trace(*showgraph.twice()) == [
+    assert showgraph.trace(*examples.twice()) == [
         'forward, in the order of graph.nodes:',
         '  node 0 var a = 3',
         '  node 1 add(0, 0) = 3 + 3 = 6',
@@ -65,14 +67,34 @@ def test_a_node_used_twice_receives_two_contributions():
     ]
 
 
+def test_each_contribution_names_the_childs_place_among_the_parents_children():
+    # g.add(a, a): the first contribution to a is for add's argument 0, the second for 1
+    assert [s.arg for s in contributions(showgraph.steps(examples.twice()[0]))] == [0, 1]
+    assert [s.arg for s in contributions(showgraph.steps(examples.first()[0]))] == [0, 1]
+    g, _names = examples.small_linear()  # node 7 cross-entropy(6, 3) passes to 6 only
+    assert [(s.parent.id, s.arg) for s in contributions(showgraph.steps(g))] == [
+        (7, 0),
+        (6, 0),
+        (5, 0),
+        (5, 1),
+        (4, 1),
+    ]
+
+
+def test_a_lone_var_is_its_own_loss_and_gets_the_seed():
+    g = nn.Graph()
+    g.var(2.5)
+    assert showgraph.trace(g)[-1] == '  node 0 var: grad = 1'
+
+
 def test_the_running_total_is_kept_as_it_was_at_each_step():
-    done = showgraph.steps(showgraph.twice()[0])
+    done = showgraph.steps(examples.twice()[0])
     first, second = contributions(done)
     assert first.total == 1 and second.total == 2  # a.grad went on to 2 in place after the first
 
 
 def test_the_small_linear_classifier():
-    g, _names = showgraph.small_linear()
+    g, _names = examples.small_linear()
     done = showgraph.steps(g)
     # forward: x w = [0, 0.5, 1] @ [[1, -1], [2, 0], [0, 1]] = [0.5 * 2, 1 * 1] = [1, 1];
     # + b = [1, 2]; logsoftmax subtracts log(e^1 + e^2) = 1 + log(1 + e); the gold class is 0,
@@ -100,7 +122,7 @@ def test_the_small_linear_classifier():
 
 
 def test_the_small_mlp():
-    g, names = showgraph.small_mlp()
+    g, names = examples.small_mlp()
     done = showgraph.steps(g)
     # forward: x w1 = [1, 1] (as for the linear classifier); + b1 = [0, 0]; h = logistic = [0.5,
     # 0.5]; h w2 = [0.5 + 1, -0.5 + 0.5] = [1.5, 0]; + b2 = [1.5, 1.5]: two equal scores, so
@@ -153,27 +175,6 @@ def test_the_small_mlp():
 # --- Any graph, against backward's own gradients -------------------------------------------------
 
 
-def random_graph(rng):
-    """A graph of every node type on vectors of 3, its nodes picked at random (often twice). A
-    type that takes vectors alike (most do, and one new to nn.py likely does) is built from its
-    builder and the number of children formulas.py gives it."""
-    g = nn.Graph()
-    pool = [g.var(rng.normal(size=3)) for _ in range(3)]
-    m = g.var(rng.normal(size=(3, 3)))
-    pick = lambda: pool[rng.integers(len(pool))]  # noqa: E731
-    last = ('cross-entropy', 'squared-error', 'sum')  # built below, after the others
-    for kind in rng.permutation([t for t in formulas.node_types()[1:] if t not in last] * 2):
-        if kind == 'mul':
-            pool.append(g.mul(pick(), m))
-        else:
-            arity = len(formulas.FORMULAS[kind][1])
-            pool.append(getattr(g, kind.replace('-', '_'))(*[pick() for _ in range(arity)]))
-    ce = g.cross_entropy(pick(), g.var(nn.one_hot(1, 3), requires_grad=False))
-    se = g.squared_error(pick(), g.var(rng.normal(size=3)))
-    g.add(g.add(ce, se), g.sum(pool[-1]))
-    return g
-
-
 @pytest.mark.parametrize('seed', range(5))
 def test_a_random_graph_against_backwards_own_gradients(seed):
     g = random_graph(numpy.random.default_rng(seed))
@@ -189,13 +190,15 @@ def test_a_random_graph_against_backwards_own_gradients(seed):
             numpy.testing.assert_array_equal(s.value, values[s.node])
     received = {}
     for s in contributions(done):
-        assert s.child in s.parent.children and s.formula != '?'
+        assert s.parent.children[s.arg] is s.child and s.formula != '?'
         assert f'dL/dnode{s.parent.id}' in s.formula  # every case's formula was found
         total = received[s.child] = received.get(s.child, 0) + s.delta
         numpy.testing.assert_allclose(s.total, total, rtol=1e-12, atol=1e-15)
     assert received.keys() == {n for n in g.nodes if grads[n] is not None} - {g.nodes[-1]}
     for n, total in received.items():
         numpy.testing.assert_allclose(total, grads[n], rtol=1e-12, atol=1e-15)
+    args = [(s.parent, s.arg) for s in contributions(done)]
+    assert len(set(args)) == len(args)  # one contribution for each place a child has
     parents = [s.parent.id for s in contributions(done)]
     assert parents == sorted(parents, reverse=True)  # in reverse order
     # the test means something: some node received several contributions, every type is in
@@ -215,23 +218,23 @@ def test_the_hook_is_off_again_after_a_failure():
 
 
 def test_a_few_numbers_in_full_more_by_shape_and_norm():
-    assert showgraph.numbers(3) == '3'
-    assert showgraph.numbers(numpy.array(-0.0)) == '0'
-    assert showgraph.numbers(numpy.array([[1.0, -2], [0.5, 1 / 3]])) == '[[1, -2], [0.5, 0.3333]]'
-    assert showgraph.numbers(numpy.array([-1, -5.551e-17])) == '[-1, 0]'  # a rounding error
-    assert showgraph.numbers(numpy.ones(7)) == '<7, norm 2.646>'  # sqrt(7)
-    assert showgraph.numbers(numpy.zeros((784, 10))) == '<784x10, norm 0>'
-    assert showgraph.numbers(None) == '-'
+    assert listing.numbers(3) == '3'
+    assert listing.numbers(numpy.array(-0.0)) == '0'
+    assert listing.numbers(numpy.array([[1.0, -2], [0.5, 1 / 3]])) == '[[1, -2], [0.5, 0.3333]]'
+    assert listing.numbers(numpy.array([-1, -5.551e-17])) == '[-1, 0]'  # a rounding error
+    assert listing.numbers(numpy.ones(7)) == '<7, norm 2.646>'  # sqrt(7)
+    assert listing.numbers(numpy.zeros((784, 10))) == '<784x10, norm 0>'
+    assert listing.numbers(None) == '-'
 
 
 def test_the_picture_shows_values_and_gradients():
-    g, names = showgraph.small_linear()
+    g, names = examples.small_linear()
     nn.forward(g)
     nn.backward(g)
     dot = showgraph.to_dot(g, names)
     assert 'n5 [label="5: add\\nvalue [1, 2]\\ngrad [-0.7311, 0.7311]"];' in dot  # q as above
     assert 'n2 [label="2: var x\\nvalue [0, 0.5, 1]", style=dashed];' in dot  # needs no gradient
-    assert showgraph.box(g.nodes[0], names, rows=True) == [
+    assert listing.box(g.nodes[0], names, rows=True) == [
         '0: var w',
         'value [[1, -1],',
         '       [2, 0],',
@@ -241,7 +244,7 @@ def test_the_picture_shows_values_and_gradients():
         '      [-0.7311, 0.7311]]',
     ]
     w = nn.Graph().var(numpy.full((784, 10), 0.5))  # norm sqrt(7840) / 2
-    assert showgraph.box(w, {w: 'w'}) == ['0: var w (784x10)', 'value norm 44.27']
+    assert listing.box(w, {w: 'w'}) == ['0: var w (784x10)', 'value norm 44.27']
 
 
 # --- The command ---------------------------------------------------------------------------------
@@ -252,10 +255,10 @@ def test_trace_alone_traces_each_small_example():
     for name in ('first', 'twice', 'small-linear', 'small-mlp'):
         assert f'# {name}: ' in out
     assert out.count('forward, in the order of graph.nodes:') == 4
-    assert '\n'.join(showgraph.trace(*showgraph.twice())) in out
+    assert '\n'.join(showgraph.trace(*examples.twice())) in out
     assert run('showgraph.py', 'twice', '--trace', check=0).stdout == (
         '# twice: A node used twice: c = g.add(a, a), with a = 3.\n'
-        + '\n'.join(showgraph.trace(*showgraph.twice()))
+        + '\n'.join(showgraph.trace(*examples.twice()))
         + '\n'
     )
 
@@ -294,3 +297,18 @@ def test_png_is_drawn_at_200_dpi_and_png_is_an_alias(tmp_path):
 def test_bad_command_lines(tmp_path, args, words):
     assert_fails(run('showgraph.py', *args, cwd=tmp_path), *words)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- The output, kept -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    'example', [None, 'first', 'twice', 'small-linear', 'small-mlp', 'linear', 'mlp']
+)
+def test_trace_prints_what_it_printed_when_the_golden_files_were_saved(example):
+    # tests/golden/trace-EXAMPLE.txt (trace.txt: --trace alone), saved from the trace as it was
+    # before showgraph.py was split: whatever builds the steps, the text stays the same
+    args = ['--trace'] + ([example] if example else [])
+    name = f'trace-{example}.txt' if example else 'trace.txt'
+    with open(os.path.join(ROOT, 'tests', 'golden', name)) as f:
+        assert run('showgraph.py', *args, check=0).stdout == f.read()
