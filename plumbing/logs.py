@@ -87,8 +87,12 @@ class LossLog:
         try:
             self.out.write(''.join(f'{v:.6g}\n' for v in block))
             self.out.flush()
-        except BrokenPipeError:
-            raise
+        except BrokenPipeError:  # | head -3: the losses would be lost, and the epoch with them
+            raise UserError(
+                'standard output was closed before the epoch ended (no parameter file written); '
+                'send the losses to a file with > log-N (N the epoch) at the end of the command, '
+                'and look at that file: head log-N'
+            ) from None
         except OSError as e:  # a full disk under the log, say
             raise UserError(f'cannot write the losses to standard output: {e.strerror}') from None
         self.count += len(block)
