@@ -3,9 +3,14 @@
 import codecs
 import subprocess
 
+from plumbing import logs
+from plumbing.errors import UserError
+
 import numpy
 import pytest
 from conftest import assert_fails, run
+
+import avg_loss
 
 TEXT = '0.5\n1.5\n2.5\n0.25\n'  # its average: 1.1875
 
@@ -104,7 +109,7 @@ def test_a_log_with_fewer_losses_than_another_is_said_on_stderr(tmp_path):
 )
 def test_logs_saved_by_windows_tools_are_read(tmp_path, data):
     (tmp_path / 'log-1').write_bytes(data)
-    assert run('avg_loss.py', tmp_path / 'log-1', check=0).stdout == '1.187500\n'
+    assert avg_loss.average(logs.read_losses(tmp_path / 'log-1')) == 1.1875
 
 
 CONVERT = (
@@ -132,10 +137,14 @@ CONVERT = (
     ],
     ids=['utf-16le', 'utf-16be', 'windows-1252'],
 )
-def test_a_log_in_another_encoding_is_named_with_how_to_convert_it(tmp_path, data, seems):
+def test_a_log_in_another_encoding_is_named_with_how_to_convert_it(
+    tmp_path, monkeypatch, data, seems
+):
+    monkeypatch.chdir(tmp_path)
     (tmp_path / 'log-1').write_bytes(data)
-    result = run('avg_loss.py', 'log-1', cwd=tmp_path)
-    assert result.returncode == 2 and result.stderr == f'avg_loss.py: error: log-1: {seems}\n'
+    with pytest.raises(UserError) as refusal:
+        logs.read_losses('log-1')
+    assert str(refusal.value) == f'log-1: {seems}'
     convert = seems.split('(')[-1].split(')')[0]  # the command the message gives
-    subprocess.run(['bash', '-c', convert], cwd=tmp_path, check=True)
-    assert run('avg_loss.py', 'log-1.txt', cwd=tmp_path, check=0).stdout == '1.187500\n'
+    subprocess.run(['bash', '-c', convert], check=True)
+    assert avg_loss.average(logs.read_losses('log-1.txt')) == 1.1875

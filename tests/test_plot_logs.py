@@ -2,6 +2,8 @@
 
 import codecs
 
+from plumbing.errors import UserError
+
 import pytest
 from conftest import assert_fails, run
 
@@ -44,37 +46,39 @@ NO_EPOCH = '; name each file for its epoch, as log-7, log-7.txt or lin-param-7.n
 
 
 @pytest.mark.parametrize(
-    'args, message',
+    'read, message',
     [
         (
-            ['--loss', 'linear', 'log-1', 'a'],
+            lambda: plot_logs.loss_points(['log-1', 'a']),
             'a: no epoch number at the end of the name a' + NO_EPOCH,
         ),
         (
-            ['--error', 'linear', 'table'],
+            lambda: plot_logs.error_points(['table']),
             "table: line 2: '0.0790' is a rate without the parameter file whose epoch it is; in a "
             'file of several rates, give each as PARAM_FILE RATE, as lin-test.py prints them for '
             'several files',
         ),
         (
-            ['--error', 'linear', 'named'],
+            lambda: plot_logs.error_points(['named']),
             'named: line 1: no epoch number at the end of the name best-param' + NO_EPOCH,
         ),
         (
-            ['--error', 'linear', 'rate'],
+            lambda: plot_logs.error_points(['rate']),
             'rate: no epoch number at the end of the name rate' + NO_EPOCH,
         ),
     ],
+    ids=['log', 'bare rate among several', 'parameter file', 'file of one bare rate'],
 )
-def test_a_file_whose_name_gives_no_epoch_is_refused(tmp_path, args, message):
+def test_a_file_whose_name_gives_no_epoch_is_refused(tmp_path, monkeypatch, read, message):
+    monkeypatch.chdir(tmp_path)
     write_log(tmp_path / 'log-1', [1.0])
     write_log(tmp_path / 'a', [2.0])
     (tmp_path / 'table').write_text('lin-param-1 0.0862\n0.0790\n')
     (tmp_path / 'named').write_text('best-param 0.0790\n')
     (tmp_path / 'rate').write_text('0.0790\n')
-    result = run('plot_logs.py', 'fig.png', *args, cwd=tmp_path)
-    assert result.returncode == 2 and result.stderr == f'plot_logs.py: error: {message}\n'
-    assert not (tmp_path / 'fig.png').exists()
+    with pytest.raises(UserError) as refusal:
+        read()
+    assert str(refusal.value) == message
 
 
 def test_a_log_shorter_than_the_others_of_its_series_is_refused(tmp_path):
