@@ -54,7 +54,7 @@ def report(kind, error, traceback):
     else:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         return sys.__excepthook__(kind, error, traceback)
-    # what was printed before the error is kept; a closed or full stdout is said below
+    # what was printed before the error is kept (unless stdout is closed or full)
     with contextlib.suppress(OSError):
         sys.stdout.flush()
     if message:

@@ -1,6 +1,7 @@
 """Ctrl-C and a closed output: one line or none, no traceback, no temporary file left, and a
 death by the signal that a shell loop understands."""
 
+import fcntl
 import os
 import select
 import signal
@@ -25,15 +26,16 @@ def test_ctrl_c_ends_an_epoch_with_one_line_and_dies_of_sigint(tmp_path, lin0):
 
 
 def test_ctrl_c_in_the_readmes_epoch_loop_stops_the_loop(tmp_path):
-    # The README's loop, each epoch on 20,000 images. log-2 is a pipe that is never read: its
-    # epoch writes losses until the pipe is full (64 KB, 8,000 losses), then waits, so it is
+    # The README's loop, each epoch on 2,000 images. log-2 is a pipe of 4 KB that is never
+    # read: its epoch writes losses (8 KB at least) until the pipe is full, then waits, so it is
     # still running, deterministically, when Ctrl-C comes.
     run('lin-train.py', '--init', tmp_path / 'lin-param-0', check=0)
     os.mkfifo(tmp_path / 'log-2')
     reader = os.open(tmp_path / 'log-2', os.O_RDONLY | os.O_NONBLOCK)
+    fcntl.fcntl(reader, fcntl.F_SETPIPE_SZ, 4096)
     loop = (
         f'for i in 1 2 3; do {sys.executable} {ROOT}/lin-train.py lin-param-$((i-1)) '
-        'lin-param-$i --limit 20000 > log-$i; done'
+        'lin-param-$i --limit 2000 > log-$i; done'
     )
     # in a session of its own: the loop and its epoch are a process group, as in a terminal
     shell = subprocess.Popen(
@@ -53,8 +55,8 @@ def test_ctrl_c_in_the_readmes_epoch_loop_stops_the_loop(tmp_path):
     assert err.splitlines()[-1] == f'lin-train.py: {INTERRUPTED}'
     assert sorted(os.listdir(tmp_path)) == ['lin-param-0', 'lin-param-1', 'log-1', 'log-2']
     record = paramfile.load(tmp_path / 'lin-param-1', 'linear')[1]
-    assert record['epoch'] == 1 and record['samples'] == 20000
-    assert len((tmp_path / 'log-1').read_text().splitlines()) == 20000
+    assert record['epoch'] == 1 and record['samples'] == 2000
+    assert len((tmp_path / 'log-1').read_text().splitlines()) == 2000
 
 
 # Every script of the README, as it is run there; each imports numpy first thing.
