@@ -43,8 +43,8 @@ def epoch_of(name, where):
 def loss_points(paths):
     """[(epoch, average loss)] of a series of logs; UserError if one has fewer losses than
     another (an epoch cut short would be plotted as a whole one)."""
-    losses = {path: logs.read_losses(path) for path in paths}
-    shorter = logs.shorter_logs({path: len(v) for path, v in losses.items()})
+    losses = [(path, logs.read_losses(path)) for path in paths]
+    shorter = logs.shorter_logs({path: len(v) for path, v in losses})
     if shorter:
         path, count, longest, most = shorter[0]
         raise UserError(
@@ -52,9 +52,7 @@ def loss_points(paths):
             'cut short (interrupted, or its output closed) would be plotted as a whole one; run '
             'that epoch again'
         )
-    return one_per_epoch(
-        [(epoch_of(path, path), avg_loss.average(v), path) for path, v in losses.items()]
-    )
+    return one_per_epoch([(epoch_of(path, path), avg_loss.average(v), path) for path, v in losses])
 
 
 def one_per_epoch(points):

@@ -267,6 +267,12 @@ def test_two_files_of_one_epoch_in_a_series_are_refused(tmp_path):
     assert not (tmp_path / 'f.png').exists()
 
 
+def test_one_log_given_twice_in_a_series_is_refused(tmp_path):
+    log = write_log(tmp_path / 'log-1', [1.0])
+    with pytest.raises(UserError, match='both are of epoch 1; give one file per epoch'):
+        plot_logs.loss_points([log, log])
+
+
 def test_one_label_given_twice_is_refused(tmp_path):
     paths = [write_log(tmp_path / f'log-{e}', [1.0]) for e in (1, 2)]
     result = run(
