@@ -6,12 +6,11 @@ files (./lin-test.py lin-param-{1..20}), one line each: the file and its error r
 measures on the dev set instead (the last 10,000 training images, for files trained with --dev).
 """
 
-# first: it says if numpy is missing
-from plumbing import dataset, errors, options, paramfile
+# first: from here on, a user's mistake or Ctrl-C is one line on stderr; numpy is checked
+from plumbing import dataset, options, paramfile
 
 import nn
 
-errors.in_one_line()  # a bad file or option: one line on stderr, exit 2
 args = options.test('linear')  # PARAM [PARAM ...], --dev, --data
 files = paramfile.load_all(args)  # [(path, params)], every file checked first
 test_set = dataset.test_batches(args)  # 1,000 images at a time: a batch of rows

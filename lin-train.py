@@ -7,14 +7,18 @@ parameters to lin-param-1. `./lin-train.py --init lin-param-0` writes the first 
 zeros. `./lin-train.py --help` lists the options: learning rate, seed, batch size, ...
 """
 
-# first: it says if numpy is missing
-from plumbing import dataset, errors, logs, options, paramfile
+import sys
+
+# first: from here on, a user's mistake or Ctrl-C is one line on stderr; numpy is checked
+from plumbing import dataset, logs, options, paramfile
 
 import nn
 
-errors.in_one_line()  # a bad file or option: one line on stderr, exit 2
 args = options.train('linear', lr=0.01)  # PARAM_IN PARAM_OUT, --lr, --seed, ...
-params, record = paramfile.start(args)  # PARAM_IN's parameters (--init writes zeros, stops)
+if args.init:  # --init PARAM_OUT: write the first parameters (zeros), and stop
+    paramfile.init(args)
+    sys.exit()
+params, record = paramfile.start(args)  # PARAM_IN's parameters; every file checked first
 param_w, param_b = params['w'], params['b']
 lr = args.lr
 log = logs.LossLog()  # the losses, on stdout

@@ -7,14 +7,18 @@ new parameters to mlp-param-1. `./mlp-train.py --init mlp-param-0` writes the fi
 random matrices, 300 hidden units (--hidden). `./mlp-train.py --help` lists the options.
 """
 
-# first: it says if numpy is missing
-from plumbing import dataset, errors, logs, options, paramfile
+import sys
+
+# first: from here on, a user's mistake or Ctrl-C is one line on stderr; numpy is checked
+from plumbing import dataset, logs, options, paramfile
 
 import nn
 
-errors.in_one_line()  # a bad file or option: one line on stderr, exit 2
 args = options.train('mlp', lr=0.1)  # PARAM_IN PARAM_OUT, --lr, --seed, ...
-params, record = paramfile.start(args)  # PARAM_IN's parameters (--init writes random ones)
+if args.init:  # --init PARAM_OUT: write the first parameters (random matrices), and stop
+    paramfile.init(args)
+    sys.exit()
+params, record = paramfile.start(args)  # PARAM_IN's parameters; every file checked first
 param_w1, param_b1, param_w2, param_b2 = params['w1'], params['b1'], params['w2'], params['b2']
 lr = args.lr
 log = logs.LossLog()  # the losses, on stdout

@@ -7,7 +7,7 @@ the training data) as JSON, one field per line.
 
 import json
 
-from plumbing import errors, options, paramfile
+from plumbing import options, paramfile
 
 
 def main():
@@ -24,5 +24,4 @@ def main():
 
 
 if __name__ == '__main__':
-    errors.in_one_line()
     main()

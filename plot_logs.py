@@ -7,16 +7,18 @@ Figures 1 and 2):
 --loss LABEL LOG...: the average loss of each log (as avg_loss.py computes it), on the left.
 --error LABEL FILE...: error rates as the test scripts print them, one per line, either just
 the rate or the parameter file and its rate, on the right. Repeat an option to overlay models.
-An epoch is the number that ends the name of the log or parameter file (log-7, lin-param-7),
-else its place in the list. The figure's format is the one its name ends in: .png (150 dpi),
-.pdf or .svg (for slides); a file of another kind is never replaced.
+An epoch is the number that ends the name of the log or parameter file, before any extension
+(log-7, log-7.txt, lin-param-7.npz). The logs of a series must have as many losses each: a
+shorter one is an epoch cut short, refused. Both panels show the same epochs. The figure's format
+is the one its name ends in: .png (150 dpi), .pdf or .svg (for slides); a file of another kind is
+never replaced.
 """
 
 import argparse
 import os
 import re
 
-from plumbing import atomic, errors, logs, options
+from plumbing import atomic, logs, options
 from plumbing.errors import UserError
 from plumbing.plotting import pyplot as plt
 
@@ -25,17 +27,32 @@ from matplotlib.ticker import MaxNLocator
 import avg_loss
 
 
-def epoch_of(name, place):
-    """The number that ends a file's name (log-7 -> 7), else its place in the list."""
-    m = re.search(r'(\d+)$', os.path.basename(name))
-    return int(m.group(1)) if m else place
+def epoch_of(name, where):
+    """The number that ends a file's name, before any extension: 7 for log-7, log-7.txt and
+    lin-param-7.npz. UserError, naming `where` (the file, or its line that gives the name), if
+    there is none: a place in a list of files is no epoch (a shell lists log-10 before log-2)."""
+    m = re.search(r'(\d+)(\.[A-Za-z]\w*)*$', os.path.basename(name))
+    if not m:
+        raise UserError(
+            f'{where}: no epoch number at the end of the name {os.path.basename(name)}; name each '
+            'file for its epoch, as log-7, log-7.txt or lin-param-7.npz'
+        )
+    return int(m.group(1))
 
 
-def loss_points(logs):
-    """[(epoch, average loss)] of the logs."""
-    return one_per_epoch(
-        [(epoch_of(path, i), avg_loss.average(path), path) for i, path in enumerate(logs, 1)]
-    )
+def loss_points(paths):
+    """[(epoch, average loss)] of a series of logs; UserError if one has fewer losses than
+    another (an epoch cut short would be plotted as a whole one)."""
+    losses = [(path, logs.read_losses(path)) for path in paths]
+    shorter = logs.shorter_logs({path: len(v) for path, v in losses})
+    if shorter:
+        path, count, longest, most = shorter[0]
+        raise UserError(
+            f'{path}: {count:,} losses, where {longest} of the same series has {most:,}: an epoch '
+            'cut short (interrupted, or its output closed) would be plotted as a whole one; run '
+            'that epoch again'
+        )
+    return one_per_epoch([(epoch_of(path, path), avg_loss.average(v), path) for path, v in losses])
 
 
 def one_per_epoch(points):
@@ -51,26 +68,36 @@ def one_per_epoch(points):
     return sorted((epoch, value) for epoch, value, _ in points)
 
 
-def error_points(files):
-    """[(epoch, error rate)] from files of lines 'RATE' or 'PARAM_FILE RATE'."""
+def error_points(paths):
+    """[(epoch, error rate)] from files of lines 'PARAM_FILE RATE', as the test scripts print
+    them for several files, or of one line 'RATE' in a file named for its epoch (lin-error-7)."""
     points = []
-    for path in files:
+    for path in paths:
         lines = logs.read_lines(path)
         if not lines:
             raise UserError(f'{path}: no error rates in it')
         for number, line in enumerate(lines, 1):
-            fields = line.split()
+            fields, where = line.split(), f'{path}: line {number}'
             try:
                 rate = float(fields[-1])
                 if len(fields) > 2 or not 0 <= rate <= 1:
                     raise ValueError
             except (ValueError, IndexError):
                 raise UserError(
-                    f'{path}: line {number}: {line!r} is not an error rate (RATE or PARAM_FILE '
-                    'RATE, RATE from 0 to 1)'
+                    f'{where}: {line!r} is not an error rate (RATE or PARAM_FILE RATE, RATE '
+                    'from 0 to 1)'
                 ) from None
-            name = fields[0] if len(fields) == 2 else path
-            points.append((epoch_of(name, len(points) + 1), rate, name))
+            if len(fields) == 2:
+                name = fields[0]
+            elif len(lines) == 1:
+                name, where = path, path
+            else:
+                raise UserError(
+                    f'{where}: {line!r} is a rate without the parameter file whose epoch it is; '
+                    'in a file of several rates, give each as PARAM_FILE RATE, as lin-test.py '
+                    'prints them for several files'
+                )
+            points.append((epoch_of(name, where), rate, name))
     return one_per_epoch(points)
 
 
@@ -83,28 +110,33 @@ def epoch_ticks(first, last):
     return [first] + [int(t) for t in inner if first + gap <= t <= last - gap] + [last]
 
 
-def figure(losses, errors, title=None, error_axis='test error rate'):
-    """The loss series (left panel) and the error series (right panel), as a Figure."""
+def figure(loss_series, error_series, title=None, error_axis='test error rate'):
+    """The loss series (left panel) and the error series (right panel), as a Figure. The panels
+    share their epoch axis (sharex): the same range and ticks, whatever epochs each one has."""
     # error rates in percent: the ticks read 8.6, 8.4 ..., not 0.086 or 8.60%
     panels = [
         (series, ylabel, scale)
         for series, ylabel, scale in (
-            (losses, 'average training loss (cross entropy)', 1),
-            (errors, error_axis + ' (%)', 100),
+            (loss_series, 'average training loss (cross entropy)', 1),
+            (error_series, error_axis + ' (%)', 100),
         )
         if series
     ]
-    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.2), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(6 * len(panels), 4.2), squeeze=False, sharex=True
+    )
     for ax, (series, ylabel, scale) in zip(axes[0], panels, strict=True):
+        lines = []
         for label, points in series:
             x, y = zip(*points, strict=True)
-            ax.plot(x, [scale * v for v in y], marker='o', label=label)
-        epochs = [x for _, points in series for x, _ in points]
-        ax.set_xticks(epoch_ticks(min(epochs), max(epochs)))
+            lines += ax.plot(x, [scale * v for v in y], marker='o', label=label)
         ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))  # 8.6, not 8.75 or 8.50
         ax.set_xlabel('epoch')
         ax.set_ylabel(ylabel)
-        ax.legend()
+        # lines and labels given: found by itself, a label such as _baseline would be left out
+        ax.legend(lines, [label for label, _ in series])
+    epochs = [x for series, _, _ in panels for _, points in series for x, _ in points]
+    axes[0, 0].set_xticks(epoch_ticks(min(epochs), max(epochs)))  # on both panels: shared
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -157,12 +189,12 @@ def check_output(out):
     return extension
 
 
-def plot(out, losses, errors, title=None, error_axis='test error rate'):
+def plot(out, loss_series, error_series, title=None, error_axis='test error rate'):
     """Draw the loss and error series into the figure file `out`, of the format its extension
     names (.png, .pdf or .svg)."""
     extension = check_output(out)
     with plt.rc_context(STYLE):
-        fig = figure(losses, errors, title, error_axis)
+        fig = figure(loss_series, error_series, title, error_axis)
         with atomic.output_file(out) as f:
             fig.savefig(f, format=extension[1:], dpi=150, metadata=FORMATS[extension][1])
     plt.close(fig)
@@ -218,11 +250,10 @@ def main():
                     'or all its files after one label'
                 )
     check_output(args.out)  # before the logs are read: a mistake shows at once
-    losses = [(s[0], loss_points(s[1:])) for s in args.loss]
-    errors = [(s[0], error_points(s[1:])) for s in args.error]
-    plot(args.out, losses, errors, args.title, args.error_axis)
+    loss_series = [(s[0], loss_points(s[1:])) for s in args.loss]
+    error_series = [(s[0], error_points(s[1:])) for s in args.error]
+    plot(args.out, loss_series, error_series, args.title, args.error_axis)
 
 
 if __name__ == '__main__':
-    errors.in_one_line()
     main()

@@ -26,11 +26,12 @@ import tempfile
 import time
 import timeit
 
-import numpy
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+# first: one line if numpy is missing; Ctrl-C one line, a closed output (| head) none
 from plumbing import paramfile  # noqa: E402
+
+import numpy  # noqa: E402
 
 import checks  # noqa: E402
 import mnist  # noqa: E402

@@ -4,12 +4,17 @@
     log.write(loss.value)       # each sample's loss (or each row's, for a batch)
     average = log.close()
 
+    losses = logs.read_losses('log-1')   # the losses of a log, checked
+    lines = logs.read_lines('errors.txt')  # any text file a user or another tool made
+
 A loss that is not finite, or that has clearly diverged, ends the run with a UserError that says
 to lower the learning rate; the block of losses where it happened is not written.
 """
 
+import codecs
 import math
 import os
+import re
 import sys
 import time
 
@@ -25,15 +30,79 @@ BLOCK = 1000  # losses are printed, and checked, a block at a time
 DIVERGED = 1000.0
 
 
-def read_lines(path):
-    """The lines of a text file (a log, a list of error rates); UserError if it cannot be read."""
+def read_text(path):
+    """The text of a file a person or another tool made: UTF-8, with or without a byte-order mark
+    (Notepad's), or UTF-16 with one (`> log-1` in Windows PowerShell 5.1), with any line ends.
+    UserError naming the file otherwise, with what it seems to hold and how to convert it."""
     try:
-        with open(path) as f:
-            return f.read().splitlines()
+        with open(path, 'rb') as f:
+            data = f.read()
     except OSError as e:
         raise UserError(f'{path}: {e.strerror}') from None
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    try:
+        text = data.decode('utf-16' if utf16 else 'utf-8-sig')  # either drops its byte-order mark
     except UnicodeDecodeError:
-        raise UserError(f'{path}: not a text file') from None
+        text = None
+    if text is None or CONTROL.search(text):
+        raise UserError(f'{path}: {undecodable(path, data)}')
+    return text
+
+
+# characters of no text (NUL, escape, ...), as opposed to tab and line ends
+CONTROL = re.compile(r'[\x00-\x08\x0e-\x1f\x7f]')
+
+
+def undecodable(path, data):
+    """What the bytes of a file that is not text seem to be, and how to convert them if text."""
+    for order, zeros in (('LE', data[1::2]), ('BE', data[::2])):
+        if len(data) % 2 == 0 and not zeros.strip(b'\0'):  # ASCII letters of 2 bytes each
+            seems, encoding = f'UTF-16{order} text without a byte-order mark', f'UTF-16{order}'
+            break
+    else:
+        if CONTROL.search(data.decode('latin-1')):
+            return 'not a text file'
+        seems, encoding = 'not UTF-8 text (Windows-1252 or Latin-1?)', 'WINDOWS-1252'
+    return (
+        f'{seems}; convert it to UTF-8 (iconv -f {encoding} -t UTF-8 {path} > {path}.txt) or '
+        'save it as UTF-8 in an editor'
+    )
+
+
+def read_lines(path):
+    """The lines of a text file (a log, a list of error rates); UserError if it cannot be read."""
+    return read_text(path).splitlines()
+
+
+def read_losses(path):
+    """The losses of a training log, one number per line; UserError naming the file and line
+    if the log has none, has one that is not a finite number, or was cut off within a line."""
+    text = read_text(path)
+    lines = text.splitlines()
+    if not lines:
+        raise UserError(f'{path}: no losses in it')
+    if not text.endswith(('\n', '\r')):  # the training scripts end every line
+        raise UserError(
+            f'{path}: line {len(lines):,} has no line end: the log was cut off (an epoch '
+            'interrupted, or a full disk?); run that epoch again'
+        )
+    losses = []
+    for number, line in enumerate(lines, 1):
+        try:
+            losses.append(float(line))
+        except ValueError:
+            raise UserError(f'{path}: line {number}: {line!r} is not a number') from None
+        if not math.isfinite(losses[-1]):
+            raise UserError(f'{path}: line {number}: the loss is {line.strip()}')
+    return losses
+
+
+def shorter_logs(counts):
+    """[(path, losses, longest path, its losses)] for each log of `counts` ({path: losses}) that
+    has fewer losses than the longest. The epochs of one chain have the same number of samples,
+    so such a log is an epoch cut short (interrupted, say) or a log of another kind of run."""
+    longest = max(counts, key=counts.get)
+    return [(p, n, longest, counts[longest]) for p, n in counts.items() if n < counts[longest]]
 
 
 class LossLog:
@@ -87,8 +156,12 @@ class LossLog:
         try:
             self.out.write(''.join(f'{v:.6g}\n' for v in block))
             self.out.flush()
-        except BrokenPipeError:
-            raise
+        except BrokenPipeError:  # | head -3: the losses would be lost, and the epoch with them
+            raise UserError(
+                'standard output was closed before the epoch ended (no parameter file written); '
+                'send the losses to a file with > log-N (N the epoch) at the end of the command, '
+                'and look at that file: head log-N'
+            ) from None
         except OSError as e:  # a full disk under the log, say
             raise UserError(f'cannot write the losses to standard output: {e.strerror}') from None
         self.count += len(block)

@@ -1,6 +1,7 @@
 """Parameter files: the parameters of a model as an .npz, with a record of how they were made.
 
-    params, record = paramfile.start(args)      # in a training script: PARAM_IN, or --init
+    paramfile.init(args)                        # --init: the parameters of epoch 0
+    params, record = paramfile.start(args)      # in a training script: PARAM_IN's, checked
     ... one epoch of SGD on params ...
     paramfile.finish(args, params, record, log) # PARAM_OUT, whole or not at all
 
@@ -196,34 +197,41 @@ def record_options(args, epoch):
 # --- A training script's start and finish --------------------------------------------------------
 
 
+def init(args):
+    """Write the first parameters of the model to the file of --init, with their record."""
+    hidden = getattr(args, 'hidden', None)
+    record = {
+        'model': args.model,
+        'hidden': hidden,
+        'shapes': shapes(args.model, hidden),
+        'epoch': 0,
+        'made_by': args.prog + ' --init',
+        'options': record_options(args, 0),
+        'input': None,
+        'data': None,
+        'dev_held_out': True,
+    }
+    check_overwrite(args.init, record, args.overwrite)
+    write(args.init, initial(args.model, hidden, numpy.random.default_rng(args.seed)), record)
+    print(
+        f'{args.prog}: initial {args.model} parameters '
+        f'({describe(shapes(args.model, hidden))}) -> {args.init}',
+        file=sys.stderr,
+    )
+
+
 def start(args):
     """(params, record) for one epoch of training: PARAM_IN's parameters, and the record of the
-    file this epoch will make. With --init, writes the initial parameters and ends the script.
+    file this epoch will make.
 
     Every check is made here, before any training: PARAM_IN is a file of this model (not trained
     on the dev images, with --dev), and PARAM_OUT can be written without destroying a result.
     """
-    if args.init:
-        hidden = getattr(args, 'hidden', None)
-        record = {
-            'model': args.model,
-            'hidden': hidden,
-            'shapes': shapes(args.model, hidden),
-            'epoch': 0,
-            'made_by': args.prog + ' --init',
-            'options': record_options(args, 0),
-            'input': None,
-            'data': None,
-            'dev_held_out': True,
-        }
-        check_overwrite(args.init, record, args.overwrite)
-        write(args.init, initial(args.model, hidden, numpy.random.default_rng(args.seed)), record)
-        print(
-            f'{args.prog}: initial {args.model} parameters '
-            f'({describe(shapes(args.model, hidden))}) -> {args.init}',
-            file=sys.stderr,
+    if not os.path.lexists(args.param_in):  # the tutorial's first command, in a new folder
+        raise UserError(
+            f'{args.param_in}: no such file; to start from the first parameters, make it with '
+            f'./{args.prog} --init {args.param_in}'
         )
-        sys.exit(0)
     params, old = load(args.param_in, args.model)
     if args.dev and not old.get('dev_held_out'):
         raise UserError(

@@ -5,6 +5,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 
 import numpy
 import pytest
@@ -54,6 +55,22 @@ def refused(result, path, words):
     line = assert_fails(result, path, *words)
     assert 'give another name, or --overwrite' in line
     return line
+
+
+def start_epoch(lin0, out, log):
+    """A full linear epoch in the background, once it has printed some losses."""
+    with open(log, 'w') as log_file:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, 'lin-train.py'), lin0, out, '--overwrite'],
+            stdout=log_file,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    deadline = time.time() + 60
+    while os.path.getsize(log) < 10000 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert proc.poll() is None and os.path.getsize(log) >= 10000, 'the epoch did not start'
+    return proc
 
 
 def write_idx(path, array, gzipped=True):

@@ -22,9 +22,12 @@ import fractions
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# first: one line if numpy is missing; Ctrl-C one line, a closed output (| head) none
+import plumbing  # noqa: F401
+
 import numpy
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import nn
 
 D = decimal.Context(prec=1100, Emin=-(10**6), Emax=10**6)

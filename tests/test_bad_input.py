@@ -161,7 +161,8 @@ def test_parameters_that_overflow_after_the_last_loss_are_not_written(tmp_path, 
     params, record = paramfile.load(lin0, 'linear')
     params['w'][3, 4] = numpy.inf  # the last step overflowed, after the last loss was printed
     args = options_for(tmp_path / 'out')
-    with open(os.devnull, 'w') as devnull:
+    # errstate: LossLog silences numpy's warnings for the script, not for the other tests here
+    with open(os.devnull, 'w') as devnull, numpy.errstate():
         log = logs.LossLog(devnull)
         log.write(1.0)
         with pytest.raises(errors.UserError, match='parameter w overflowed; try a smaller --lr'):
@@ -199,7 +200,7 @@ def test_a_full_disk_under_the_log_says_so(tmp_path, lin0, small_data):
     assert sorted(os.listdir(tmp_path)) == ['lin-param-0']
 
 
-def test_a_closed_stdout_is_one_line_and_no_file(tmp_path, lin0):
+def test_a_closed_stdout_says_to_send_the_log_to_a_file_and_writes_nothing(tmp_path, lin0):
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -217,5 +218,21 @@ def test_a_closed_stdout_is_one_line_and_no_file(tmp_path, lin0):
     proc.stdout.close()  # as `| head -1` does
     err = proc.stderr.read()
     assert proc.wait() == 2
-    assert err.splitlines() == ['lin-train.py: error: standard output was closed']
+    assert err.splitlines() == [
+        'lin-train.py: error: standard output was closed before the epoch ended (no parameter '
+        'file written); send the losses to a file with > log-N (N the epoch) at the end of the '
+        'command, and look at that file: head log-N'
+    ]
     assert sorted(os.listdir(tmp_path)) == ['lin-param-0']
+
+
+@pytest.mark.parametrize(
+    'script, first', [('lin-train.py', 'lin-param-0'), ('mlp-train.py', 'm0')]
+)
+def test_the_first_epoch_in_a_new_folder_says_how_to_make_its_input(tmp_path, script, first):
+    result = run(script, first, 'lin-param-1', cwd=tmp_path)
+    assert result.stderr == (
+        f'{script}: error: {first}: no such file; to start from the first parameters, make it '
+        f'with ./{script} --init {first}\n'
+    )
+    assert result.returncode == 2 and os.listdir(tmp_path) == []

@@ -41,11 +41,14 @@ def run_with(python, script, *args, **env):
         'mlp-test.py',
         'showgraph.py',
         'gradcheck.py',
+        'bench/bench.py',
+        'tests/extremes.py',
     ],
 )
 def test_without_numpy(bare_python, script):
     result = run_with(bare_python, script, 'param-1')
-    assert_fails(result, script + ': error: numpy is not installed for ' + bare_python, INSTALL)
+    prog = os.path.basename(script)
+    assert_fails(result, prog + ': error: numpy is not installed for ' + bare_python, INSTALL)
 
 
 def fake_matplotlib(folder, error):

@@ -1,5 +1,9 @@
 """plot_logs.py: loss and error per epoch into a figure for slides; mistaken arguments refused."""
 
+import codecs
+
+from plumbing.errors import UserError
+
 import pytest
 from conftest import assert_fails, run
 
@@ -17,23 +21,92 @@ def series(epochs, value=0.1):
 
 
 def test_epochs_come_from_the_names_in_any_order(tmp_path):
-    logs = [write_log(tmp_path / f'log-{e}', [e, e + 2]) for e in (10, 2, 1)]
-    assert plot_logs.loss_points(logs) == [(1, 2.0), (2, 3.0), (10, 11.0)]
-    errors = tmp_path / 'errors.txt'
-    errors.write_text('runs/lin-param-12 0.0790\nruns/lin-param-3 0.0850\n')
-    single = tmp_path / 'lin-error-7'
+    paths = [write_log(tmp_path / f'log-{e}', [e, e + 2]) for e in (10, 2, 1)]
+    assert plot_logs.loss_points(paths) == [(1, 2.0), (2, 3.0), (10, 11.0)]
+    table = tmp_path / 'errors.txt'
+    table.write_text('runs/lin-param-12 0.0790\nruns/lin-param-3 0.0850\n')
+    single = tmp_path / 'lin-error-7'  # as make writes them: one bare rate, the epoch in the name
     single.write_text('0.0801\n')
-    assert plot_logs.error_points([errors, single]) == [(3, 0.085), (7, 0.0801), (12, 0.079)]
-    unnumbered = write_log(tmp_path / 'first', [4.0])
-    second = write_log(tmp_path / 'second', [5.0])
-    assert plot_logs.loss_points([unnumbered, second]) == [(1, 4.0), (2, 5.0)]
+    assert plot_logs.error_points([table, single]) == [(3, 0.085), (7, 0.0801), (12, 0.079)]
+
+
+def test_the_epoch_is_the_number_before_an_extension(tmp_path):
+    # in the order of the shell's log-*.txt: 1, 10, 2
+    paths = [write_log(tmp_path / f'log-{e}.txt', [e]) for e in (1, 10, 2)]
+    assert plot_logs.loss_points(paths) == [(1, 1.0), (2, 2.0), (10, 10.0)]
+    assert plot_logs.loss_points([write_log(tmp_path / 'mlp-log-5.csv', [0.5])]) == [(5, 0.5)]
+    table = tmp_path / 'errors.txt'
+    table.write_text('runs/lin-param-7.npz 0.0700\nruns/lin-param-12.npz 0.0650\n')
+    assert plot_logs.error_points([table]) == [(7, 0.07), (12, 0.065)]
+    fig = plot_logs.figure([('linear', plot_logs.loss_points(paths))], [])
+    assert list(fig.axes[0].get_lines()[0].get_xdata()) == [1, 2, 10]
+
+
+NO_EPOCH = '; name each file for its epoch, as log-7, log-7.txt or lin-param-7.npz'
+
+
+@pytest.mark.parametrize(
+    'read, message',
+    [
+        (
+            lambda: plot_logs.loss_points(['log-1', 'a']),
+            'a: no epoch number at the end of the name a' + NO_EPOCH,
+        ),
+        (
+            lambda: plot_logs.error_points(['table']),
+            "table: line 2: '0.0790' is a rate without the parameter file whose epoch it is; in a "
+            'file of several rates, give each as PARAM_FILE RATE, as lin-test.py prints them for '
+            'several files',
+        ),
+        (
+            lambda: plot_logs.error_points(['named']),
+            'named: line 1: no epoch number at the end of the name best-param' + NO_EPOCH,
+        ),
+        (
+            lambda: plot_logs.error_points(['rate']),
+            'rate: no epoch number at the end of the name rate' + NO_EPOCH,
+        ),
+    ],
+    ids=['log', 'bare rate among several', 'parameter file', 'file of one bare rate'],
+)
+def test_a_file_whose_name_gives_no_epoch_is_refused(tmp_path, monkeypatch, read, message):
+    monkeypatch.chdir(tmp_path)
+    write_log(tmp_path / 'log-1', [1.0])
+    write_log(tmp_path / 'a', [2.0])
+    (tmp_path / 'table').write_text('lin-param-1 0.0862\n0.0790\n')
+    (tmp_path / 'named').write_text('best-param 0.0790\n')
+    (tmp_path / 'rate').write_text('0.0790\n')
+    with pytest.raises(UserError) as refusal:
+        read()
+    assert str(refusal.value) == message
+
+
+def test_a_log_shorter_than_the_others_of_its_series_is_refused(tmp_path):
+    for name, count in (('log-1', 300), ('short-log-2', 100), ('log-3', 300)):
+        write_log(tmp_path / name, [1.0] * count)
+    result = run(
+        'plot_logs.py', 'c.png', '--loss', 'linear', 'log-1', 'short-log-2', 'log-3', cwd=tmp_path
+    )
+    assert result.returncode == 2 and result.stderr == (
+        'plot_logs.py: error: short-log-2: 100 losses, where log-1 of the same series has 300: '
+        'an epoch cut short (interrupted, or its output closed) would be plotted as a whole one; '
+        'run that epoch again\n'
+    )
+    assert not (tmp_path / 'c.png').exists()
+
+
+def test_an_error_table_saved_by_windows_powershell_is_read(tmp_path):
+    table = tmp_path / 'lin-errors.txt'  # PowerShell 5.1's > : UTF-16LE with its mark, CRLF
+    text = 'lin-param-1 0.0862\r\nlin-param-2 0.0790\r\n'
+    table.write_bytes(codecs.BOM_UTF16_LE + text.encode('utf-16-le'))
+    assert plot_logs.error_points([table]) == [(1, 0.0862), (2, 0.079)]
 
 
 def test_plot_draws_both_panels_into_a_png(tmp_path):
     lin = [write_log(tmp_path / f'lin-log-{e}', [1 / e, 2 / e]) for e in range(1, 6)]
     mlp = [write_log(tmp_path / f'mlp-log-{e}', [0.5 / e]) for e in range(1, 3)]
-    errors = tmp_path / 'errors.txt'
-    errors.write_text(''.join(f'lin-param-{e} {0.1 / e}\n' for e in range(1, 6)))
+    table = tmp_path / 'errors.txt'
+    table.write_text(''.join(f'lin-param-{e} {0.1 / e}\n' for e in range(1, 6)))
     out = tmp_path / 'fig.png'
     run(
         'plot_logs.py',
@@ -46,7 +119,7 @@ def test_plot_draws_both_panels_into_a_png(tmp_path):
         *mlp,
         '--error',
         'linear',
-        errors,
+        table,
         '--title',
         'Figure',
         check=0,
@@ -97,13 +170,24 @@ def test_epoch_ticks_are_whole_and_include_the_first_and_the_last(first, last, t
     assert plot_logs.epoch_ticks(first, last) == ticks
 
 
-def test_each_panel_ticks_its_own_epochs_and_shows_them(tmp_path):
-    fig = plot_logs.figure(series(range(1, 21)), series(range(1, 6)))
-    for ax, ticks in zip(fig.axes, ([1, 5, 10, 15, 20], [1, 2, 3, 4, 5]), strict=True):
-        assert list(ax.get_xticks()) == ticks
+def test_both_panels_share_their_epoch_axis():
+    # the error table has epoch 0 (the untrained parameters) and 5 epochs; the losses 20
+    fig = plot_logs.figure(series(range(1, 21)), [('linear', [(e, 0.1) for e in range(6)])])
+    fig.canvas.draw()
+    for ax in fig.axes:
+        assert list(ax.get_xticks()) == [0, 5, 10, 15, 20]
+        assert [t.get_text() for t in ax.get_xticklabels()] == ['0', '5', '10', '15', '20']
         low, high = ax.get_xlim()
-        assert low < ticks[0] and ticks[-1] < high
+        assert low < 0 and high > 20
+    assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim()
     assert fig.axes[1].get_lines()[0].get_ydata()[0] == pytest.approx(10)  # 0.1 as 10 %
+
+
+def test_a_label_that_starts_with_an_underscore_is_in_the_legend():
+    # matplotlib leaves such labels out of a legend it makes from the lines' own labels
+    fig = plot_logs.figure([*series(range(1, 3)), ('_baseline', [(1, 2.0), (2, 1.0)])], [])
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ['linear', '_baseline']
 
 
 @pytest.mark.parametrize(
@@ -183,17 +267,23 @@ def test_two_files_of_one_epoch_in_a_series_are_refused(tmp_path):
     assert not (tmp_path / 'f.png').exists()
 
 
+def test_one_log_given_twice_in_a_series_is_refused(tmp_path):
+    log = write_log(tmp_path / 'log-1', [1.0])
+    with pytest.raises(UserError, match='both are of epoch 1; give one file per epoch'):
+        plot_logs.loss_points([log, log])
+
+
 def test_one_label_given_twice_is_refused(tmp_path):
-    logs = [write_log(tmp_path / f'log-{e}', [1.0]) for e in (1, 2)]
+    paths = [write_log(tmp_path / f'log-{e}', [1.0]) for e in (1, 2)]
     result = run(
         'plot_logs.py',
         tmp_path / 'f.png',
         '--loss',
         'linear',
-        logs[0],
+        paths[0],
         '--loss',
         'linear',
-        logs[1],
+        paths[1],
     )
     assert_fails(result, '--loss linear: the label is given twice')
     assert not (tmp_path / 'f.png').exists()

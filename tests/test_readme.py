@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import sysconfig
 
 from conftest import ROOT
 
@@ -123,3 +124,39 @@ def test_every_console_block_runs_as_written_in_one_empty_folder(tmp_path, small
             assert result.stderr.startswith(' '.join(error.split()[:6])), (command, result.stderr)
         else:
             assert result.returncode == 0, (command, result.stderr)
+
+
+def test_the_commands_without_make_run_as_written(tmp_path, small_data):
+    # The macOS and Linux block, in a new folder beside the scripts, on 300 training images and
+    # with 3 epochs for 20. Its venv gets no pip of its own and finds the packages of the venv
+    # running the tests (PYTHONPATH), so that its `pip install` runs offline, in a second.
+    block = re.search(r'On macOS \(in zsh, its shell\) or Linux:\n\n```sh\n(.*?)```', README, re.S)
+    *commands, tests = [re.sub(r'\s+#.*', '', line) for line in block.group(1).splitlines()]
+    with open(os.path.join(ROOT, 'Makefile')) as f:
+        assert ' -m pytest -q -n auto\n' in f.read() and tests == 'python -m pytest -q -n auto'
+    assert commands[0] == 'python3 -m venv .venv'
+    commands[0] += ' --without-pip'
+    for name in os.listdir(ROOT):
+        if name.endswith('.py') or name == 'requirements.txt':
+            os.symlink(os.path.join(ROOT, name), tmp_path / name)
+    env = dict(
+        os.environ,
+        MNIST_DIR=str(small_data),
+        PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ['PATH'],
+        PYTHONPATH=sysconfig.get_paths()['purelib'],
+    )
+    result = subprocess.run(
+        ['bash', '-e', '-c', '\n'.join(commands).replace('20', '3')],
+        check=False,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'Requirement already satisfied: numpy' in result.stdout  # pip ran in the new venv
+    assert (tmp_path / '.venv' / 'bin' / 'python').exists()
+    assert len((tmp_path / 'lin-errors.txt').read_text().splitlines()) == 3
+    assert len((tmp_path / 'log-3').read_text().splitlines()) == 300
+    assert (tmp_path / 'figure-1.png').read_bytes().startswith(b'\x89PNG')

@@ -1,32 +1,13 @@
 """A slip or an interruption never destroys a result: swapped arguments, a second --init,
-another model's or chain's file, a kill or Ctrl-C mid-epoch."""
+another model's or chain's file, a kill mid-epoch (Ctrl-C: test_ctrl_c_and_closed_output.py)."""
 
 import os
 import signal
-import subprocess
-import sys
-import time
 
 from plumbing import paramfile
 
 import pytest
-from conftest import ROOT, assert_fails, refused, run, sha
-
-
-def start_epoch(lin0, out, log):
-    """A full linear epoch in the background, once it has printed some losses."""
-    with open(log, 'w') as log_file:  # the child keeps its own copy of the descriptor
-        proc = subprocess.Popen(
-            [sys.executable, os.path.join(ROOT, 'lin-train.py'), lin0, out, '--overwrite'],
-            stdout=log_file,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-    deadline = time.time() + 60
-    while os.path.getsize(log) < 10000 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
-    assert proc.poll() is None and os.path.getsize(log) >= 10000, 'the epoch did not start'
-    return proc
+from conftest import assert_fails, refused, run, sha, start_epoch
 
 
 @pytest.fixture(scope='module')
@@ -59,15 +40,6 @@ def test_killed_with_sigkill_mid_epoch_leaves_old_output_and_input_intact(tmp_pa
     assert out.read_bytes() == b'an older lin-param-1' and sha(lin0) == before
     partial = [f for f in os.listdir(tmp_path) if f.endswith('.partial')]
     assert all(f.startswith('.lin-param-1.') for f in partial)  # only a hidden temporary
-
-
-def test_ctrl_c_ends_the_run_with_one_line(tmp_path, lin0):
-    proc = start_epoch(lin0, tmp_path / 'lin-param-1', tmp_path / 'log')
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=10)
-    assert proc.returncode == 130
-    assert err.splitlines() == ['lin-train.py: interrupted; no output file written']
-    assert sorted(os.listdir(tmp_path)) == ['lin-param-0', 'log']
 
 
 def test_swapped_arguments_do_not_overwrite_an_earlier_epoch(chain, small_data):

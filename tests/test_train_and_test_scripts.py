@@ -1,6 +1,7 @@
 """The train and test scripts run as a user runs them: the tutorial's commands, chained epochs,
 batches, reproducible files and the record of how each was made."""
 
+import ast
 import json
 import os
 import subprocess
@@ -77,10 +78,23 @@ def test_init_writes_exactly_the_path_given(trained):
     assert params['w1'].shape == (784, 16) and record['hidden'] == 16
 
 
+@pytest.mark.parametrize('script', ['lin-train.py', 'mlp-train.py'])
+def test_the_training_script_shows_where_init_stops(script):
+    # the script's own text says that --init ends it; the modules it calls do not end it
+    with open(os.path.join(ROOT, script)) as f:
+        tree = ast.parse(f.read())
+    stops = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and 'exit' in ast.unparse(n)]
+    init = [n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == 'args.init']
+    assert [ast.unparse(s) for s in stops] == ['sys.exit()'] and init[0].body[-1].value in stops
+    for module in ('paramfile', 'dataset', 'logs', 'atomic', 'progress'):
+        with open(os.path.join(ROOT, 'plumbing', module + '.py')) as f:
+            assert 'exit(' not in f.read(), module
+
+
 def test_an_epoch_logs_one_loss_per_sample_and_chains(trained):
-    logs = [(trained / f'log-{e}').read_text().splitlines() for e in (1, 2)]
-    assert [len(log) for log in logs] == [300, 300]
-    losses = [[float(line) for line in log] for log in logs]
+    log_lines = [(trained / f'log-{e}').read_text().splitlines() for e in (1, 2)]
+    assert [len(lines) for lines in log_lines] == [300, 300]
+    losses = [[float(line) for line in lines] for lines in log_lines]
     assert losses[0][0] == pytest.approx(numpy.log(10), rel=1e-5)  # zero weights: uniform
     assert numpy.mean(losses[1]) < numpy.mean(losses[0])
     records = [paramfile.load(trained / f'lin-param-{e}', 'linear')[1] for e in (1, 2)]
@@ -90,7 +104,7 @@ def test_an_epoch_logs_one_loss_per_sample_and_chains(trained):
 
 def test_the_order_depends_on_seed_and_epoch(trained, small_data, tmp_path):
     params, record = paramfile.load(trained / 'lin-param-1', 'linear')
-    logs = {}
+    outputs = {}
     for epoch, seed in ((1, 0), (4, 0), (1, 7)):  # the input's epoch: the run's is one more
         paramfile.write(tmp_path / 'p', params, dict(record, epoch=epoch))
         out = run(
@@ -105,9 +119,9 @@ def test_the_order_depends_on_seed_and_epoch(trained, small_data, tmp_path):
             seed,
             check=0,
         ).stdout
-        logs[epoch, seed] = out.splitlines()
-    assert logs[1, 0] == (trained / 'log-2').read_text().splitlines()[:50]  # --limit: a prefix
-    assert logs[4, 0] != logs[1, 0] and logs[1, 7] != logs[1, 0]
+        outputs[epoch, seed] = out.splitlines()
+    assert outputs[1, 0] == (trained / 'log-2').read_text().splitlines()[:50]  # --limit: a prefix
+    assert outputs[4, 0] != outputs[1, 0] and outputs[1, 7] != outputs[1, 0]
 
 
 def test_test_script_prints_the_error_rate_of_one_file(trained, small_data):
