@@ -305,7 +305,10 @@ def test_slider_keys_and_the_whole_value(tab, tmp_path):
     showgraph.html(g, str(tmp_path / 'g.html'), names, 'mlp')
     page = tab.open(tmp_path / 'g.html')
     size = len(showgraph.steps(g))
-    at = lambda: page.evaluate(SNAPSHOT)['slider']  # noqa: E731
+
+    def at():
+        return page.evaluate(SNAPSHOT)['slider']
+
     keys = [('ArrowRight', 1), ('ArrowRight', 2), ('End', size), ('ArrowLeft', size - 1)]
     for key, position in [*keys, ('Home', 0)]:
         page.keyboard.press(key)
