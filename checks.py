@@ -14,8 +14,12 @@ The values nn.py computes with are float arrays. A var's value becomes one at fo
     complex                          TypeError: nn.py differentiates real numbers only
     strings, bytes, objects, times   TypeError: not numbers
 
-A number or a (nested) list is made an array first, and more than two axes are refused.
+A number or a (nested) list is made an array first, and more than two axes are refused. A
+caller's own array of integers (or float16) that needs a gradient gets a warning: nn.py computes
+with a copy, so an SGD step on w.value would not reach the caller's array.
 """
+
+import warnings
 
 import numpy
 
@@ -133,9 +137,9 @@ def leaf_value(n):
         value = numpy.asarray(n.value, dtype=object)
     kind = value.dtype.kind
     if kind in 'biu':
-        value = value.astype(numpy.float64)
+        value = copied(n, value, numpy.float64)
     elif kind == 'f' and value.itemsize < 4:
-        value = value.astype(numpy.float32)
+        value = copied(n, value, numpy.float32)
     elif kind == 'c':
         raise TypeError(
             f'node {n.id} (var): its value {n.value!r} is complex; nn.py differentiates real '
@@ -149,6 +153,21 @@ def leaf_value(n):
     if value.ndim > 2:
         refuse(n, 'a number (), a row (n,) or a batch of rows (m, n)')
     return value
+
+
+def copied(n, value, dtype):
+    """value as a new array of dtype; a warning if it is the caller's array and needs a gradient:
+    the gradient is the copy's, and w.value -= lr * w.grad would change the copy, not the array
+    that the next step's g.var(param_w) reads again, which would never learn."""
+    if isinstance(n.value, numpy.ndarray) and n.requires_grad:
+        warnings.warn(
+            f'node {n.id} (var): its {value.dtype} array is computed with as a '
+            f"{numpy.dtype(dtype)} copy; its gradient is the copy's, and w.value -= lr * w.grad "
+            'changes the copy, not your array: give parameters as floats, e.g. '
+            'numpy.zeros((784, 10)), or astype(float)',
+            stacklevel=5,  # copied, leaf_value, inputs, forward: the line that called forward
+        )
+    return value.astype(dtype)
 
 
 def elementwise(n):

@@ -186,6 +186,11 @@ def main():
         where = '-' if node is None else f'node {node.id} {numpy.shape(node.value)}'
         number = '-' if isinstance(error, str) else f'{error:.1e}'
         print(f'{name:<16} {shape:<12} {where:<28} {number} {verdict(error)}')
+    types = formulas.node_types()
+    print(
+        f'node types: the {len(types)} of formulas.py; one missing there is not checked '
+        '(README: Adding a node type)'
+    )
     numbers = [e for *_, e in report if not isinstance(e, str) and not math.isnan(e)]
     bad = [r for r in report if verdict(r[3]) != 'ok']
     print(

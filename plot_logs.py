@@ -30,12 +30,19 @@ import avg_loss
 def epoch_of(name, where):
     """The number that ends a file's name, before any extension: 7 for log-7, log-7.txt and
     lin-param-7.npz. UserError, naming `where` (the file, or its line that gives the name), if
-    there is none: a place in a list of files is no epoch (a shell lists log-10 before log-2)."""
-    m = re.search(r'(\d+)(\.[A-Za-z]\w*)*$', os.path.basename(name))
+    there is none: a place in a list of files is no epoch (a shell lists log-10 before log-2);
+    and if that number is stuck to letters while the name holds another (log-1-utf16: 1 or 16?).
+    """
+    base = os.path.basename(name)
+    m = re.search(r'(\d+)(\.[A-Za-z]\w*)*$', base)
+    how = 'name each file for its epoch, as log-7, log-7.txt or lin-param-7.npz'
     if not m:
+        raise UserError(f'{where}: no epoch number at the end of the name {base}; {how}')
+    stuck = m.start() > 0 and base[m.start() - 1].isalpha()
+    if stuck and re.search(r'\d', base[: m.start()]):
         raise UserError(
-            f'{where}: no epoch number at the end of the name {os.path.basename(name)}; name each '
-            'file for its epoch, as log-7, log-7.txt or lin-param-7.npz'
+            f'{where}: which number of the name {base} is its epoch? the last, {m.group(1)}, is '
+            f'part of a word; {how}'
         )
     return int(m.group(1))
 

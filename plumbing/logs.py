@@ -79,6 +79,8 @@ def read_losses(path):
     if the log has none, has one that is not a finite number, or was cut off within a line."""
     text = read_text(path)
     lines = text.splitlines()
+    while lines and not lines[-1].strip():  # blank lines at the end: an editor's, say
+        lines.pop()
     if not lines:
         raise UserError(f'{path}: no losses in it')
     if not text.endswith(('\n', '\r')):  # the training scripts end every line

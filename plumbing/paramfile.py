@@ -151,9 +151,10 @@ def check_overwrite(path, record, overwrite=False):
     options (re-running an epoch over its own earlier output). Anything else is kept: a file
     that is not a parameter file (a log, say), the other model's, an earlier or later epoch
     (swapped arguments), another chain's (other options), or trained parameters under --init.
-    With `overwrite` (the option --overwrite), it is replaced all the same.
+    With `overwrite` (the option --overwrite), it is replaced all the same. An empty file holds no
+    result: the shell's `> lin-param-2`, typed for a log, makes one.
     """
-    if overwrite or not os.path.isfile(path):
+    if overwrite or not os.path.isfile(path) or os.path.getsize(path) == 0:
         return
     try:
         _, old = read(path)

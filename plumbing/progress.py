@@ -1,4 +1,5 @@
-"""Samples done, samples per second and time left, on stderr when it is a terminal (not a log)."""
+"""Samples done, samples per second and time left, on stderr when it is a terminal (not a log)
+and the losses go elsewhere (to a log: on the terminal, they would run into the line)."""
 
 import sys
 import time
@@ -9,7 +10,7 @@ class Progress:
 
     def __init__(self, total):
         self.total, self.start = total, time.time()
-        self.shown = sys.stderr.isatty()
+        self.shown = sys.stderr.isatty() and not sys.stdout.isatty()
 
     def update(self, done):
         if self.shown:

@@ -14,7 +14,8 @@ def test_raw_pixel_bytes_are_computed_in_floats_not_wrapped_around_at_256():
     pred = g.var(np.array([200, 3], np.uint8))
     gold = g.var(np.array([0, 4], np.uint8))
     loss = g.squared_error(pred, gold)
-    forward(g)
+    with pytest.warns(UserWarning, match=r'^node [01] \(var\): its uint8 array is computed with'):
+        forward(g)
     assert loss.value == 40001  # 200^2 + 1^2; uint8 arithmetic gave 65
     backward(g)
     assert pred.grad.tolist() == [400.0, -2.0]  # uint8 gave [144, 254]
@@ -22,6 +23,7 @@ def test_raw_pixel_bytes_are_computed_in_floats_not_wrapped_around_at_256():
     assert pred.value.dtype == np.float64 and pred.grad.dtype == np.float64
 
 
+@pytest.mark.filterwarnings('ignore:node .* copy; its gradient is the copy')  # said below
 def test_boolean_arrays_are_zeros_and_ones():
     g = Graph()
     m = g.var(np.array([True, True, False]))
@@ -37,6 +39,7 @@ def test_boolean_arrays_are_zeros_and_ones():
     assert m.grad.dtype == np.float64 and m.grad.shape == (3,)
 
 
+@pytest.mark.filterwarnings('ignore:node .* copy; its gradient is the copy')  # said below
 @pytest.mark.parametrize(
     'dtype, result',
     [
@@ -60,6 +63,32 @@ def test_a_var_of_each_real_dtype_becomes_a_float_array(dtype, result):
     assert a.value.dtype == result and a.grad.dtype == result
 
 
+def test_an_integer_parameter_is_a_warning_that_steps_would_not_reach_it():
+    param_w = np.zeros((3, 2), dtype=int)  # the student's zeros, of integers
+    g = Graph()
+    w = g.var(param_w)
+    g.sum(g.mul(g.var(np.ones(3), requires_grad=False), w))
+    with pytest.warns(UserWarning) as warned:
+        forward(g)
+    assert str(warned[0].message) == (
+        'node 0 (var): its int64 array is computed with as a float64 copy; its gradient is the '
+        "copy's, and w.value -= lr * w.grad changes the copy, not your array: give parameters as "
+        'floats, e.g. numpy.zeros((784, 10)), or astype(float)'
+    )
+    assert warned[0].filename == __file__  # it points at the call of forward
+    backward(g)
+    w.value -= 0.1 * w.grad
+    assert not param_w.any()  # what it warns of: the step went to the copy
+
+
+def test_numbers_lists_and_data_that_needs_no_gradient_are_copied_without_a_word(recwarn):
+    g = Graph()
+    g.add(g.var(1), g.var([2, 3]))
+    g.sum(g.var(np.zeros(3, np.uint8), requires_grad=False))
+    forward(g)
+    assert not recwarn.list
+
+
 def test_float32_and_float64_arrays_are_used_as_they_are_not_copied():
     for dtype in (np.float32, np.float64):
         value = np.ones(3, dtype)
@@ -70,6 +99,7 @@ def test_float32_and_float64_arrays_are_used_as_they_are_not_copied():
         assert a.value is value  # so that w.value -= lr * w.grad changes the caller's array
 
 
+@pytest.mark.filterwarnings('ignore:node .* copy; its gradient is the copy')  # said below
 def test_numbers_and_lists_become_arrays_and_integers_get_float_gradients():
     g = Graph()
     a = g.var(1)

@@ -25,6 +25,14 @@ def test_average_of_one_log_is_just_the_number(tmp_path):
     assert run('avg_loss.py', log, check=0).stdout == '1.187500\n'
 
 
+def test_blank_lines_at_the_end_of_a_log_are_not_losses(tmp_path):
+    log = tmp_path / 'log-1'
+    log.write_text('0.5\n1.5\n\n  \n')  # as an editor may save it
+    assert run('avg_loss.py', log, check=0).stdout == '1.000000\n'
+    log.write_text('0.5\n\n1.5\n')  # a blank line among the losses is still refused
+    assert run('avg_loss.py', log).returncode == 2
+
+
 def test_average_of_several_logs_one_line_each(tmp_path):
     rng = numpy.random.default_rng(0)
     paths = [write_log(tmp_path / f'log-{e}', rng.uniform(0, 3, 1000)) for e in (1, 2)]

@@ -13,9 +13,15 @@ from plumbing import paramfile
 import pytest
 from conftest import ROOT, run, start_epoch
 
+# Started with Ctrl-C ignored (nohup, or a shell's trap '' INT), a process and its children stay
+# deaf to it, whatever they do: the tests of what Ctrl-C does cannot run there.
+DEAF = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+deaf_to_ctrl_c = pytest.mark.skipif(DEAF, reason='these tests were started with SIGINT ignored')
+
 INTERRUPTED = 'interrupted; no output file written'
 
 
+@deaf_to_ctrl_c
 def test_ctrl_c_ends_an_epoch_with_one_line_and_dies_of_sigint(tmp_path, lin0):
     proc = start_epoch(lin0, tmp_path / 'lin-param-1', tmp_path / 'log')
     proc.send_signal(signal.SIGINT)
@@ -25,6 +31,7 @@ def test_ctrl_c_ends_an_epoch_with_one_line_and_dies_of_sigint(tmp_path, lin0):
     assert sorted(os.listdir(tmp_path)) == ['lin-param-0', 'log']  # no temporary file left
 
 
+@deaf_to_ctrl_c
 def test_ctrl_c_in_the_readmes_epoch_loop_stops_the_loop(tmp_path):
     # The README's loop, each epoch on 2,000 images. log-2 is a pipe of 4 KB that is never
     # read: its epoch writes losses (8 KB at least) until the pipe is full, then waits, so it is
@@ -75,6 +82,7 @@ SCRIPTS = [
 ]
 
 
+@deaf_to_ctrl_c
 @pytest.mark.parametrize('script', SCRIPTS, ids=[s[0] for s in SCRIPTS])
 def test_ctrl_c_while_numpy_is_imported_is_one_line(tmp_path, script):
     # A numpy whose import is interrupted, as by Ctrl-C in the second it takes
@@ -88,6 +96,7 @@ def test_ctrl_c_while_numpy_is_imported_is_one_line(tmp_path, script):
     assert sorted(os.listdir(tmp_path)) == ['numpy']
 
 
+@deaf_to_ctrl_c
 def test_ctrl_c_in_the_benchmark_is_one_line():
     proc = subprocess.Popen(
         [sys.executable, os.path.join(ROOT, 'bench', 'bench.py'), '--quick'],

@@ -210,6 +210,7 @@ def entries(dtype):
     return st.integers(-120, 120).map(lambda k: k / 4)  # quarters: exact in float16 too
 
 
+@pytest.mark.filterwarnings('ignore:node .* copy; its gradient is the copy')  # of arrays of ints
 @pytest.mark.parametrize('node_type', TYPES)
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())

@@ -41,6 +41,8 @@ def test_the_epoch_is_the_number_before_an_extension(plot_logs, tmp_path):
     paths = [write_log(tmp_path / f'log-{e}.txt', [e]) for e in (1, 10, 2)]
     assert plot_logs.loss_points(paths) == [(1, 1.0), (2, 2.0), (10, 10.0)]
     assert plot_logs.loss_points([write_log(tmp_path / 'mlp-log-5.csv', [0.5])]) == [(5, 0.5)]
+    assert plot_logs.loss_points([write_log(tmp_path / 'log7', [0.7])]) == [(7, 0.7)]
+    assert plot_logs.loss_points([write_log(tmp_path / 'mlp300-log-3', [0.3])]) == [(3, 0.3)]
     table = tmp_path / 'errors.txt'
     table.write_text('runs/lin-param-7.npz 0.0700\nruns/lin-param-12.npz 0.0650\n')
     assert plot_logs.error_points([table]) == [(7, 0.07), (12, 0.065)]
@@ -55,35 +57,49 @@ NO_EPOCH = '; name each file for its epoch, as log-7, log-7.txt or lin-param-7.n
     'read, message',
     [
         (
-            lambda: plot_logs.loss_points(['log-1', 'a']),
+            lambda plot_logs: plot_logs.loss_points(['log-1', 'a']),
             'a: no epoch number at the end of the name a' + NO_EPOCH,
         ),
         (
-            lambda: plot_logs.error_points(['table']),
+            lambda plot_logs: plot_logs.error_points(['table']),
             "table: line 2: '0.0790' is a rate without the parameter file whose epoch it is; in a "
             'file of several rates, give each as PARAM_FILE RATE, as lin-test.py prints them for '
             'several files',
         ),
         (
-            lambda: plot_logs.error_points(['named']),
+            lambda plot_logs: plot_logs.error_points(['named']),
             'named: line 1: no epoch number at the end of the name best-param' + NO_EPOCH,
         ),
         (
-            lambda: plot_logs.error_points(['rate']),
+            lambda plot_logs: plot_logs.error_points(['rate']),
             'rate: no epoch number at the end of the name rate' + NO_EPOCH,
         ),
+        (  # a log converted from UTF-16 and named for it: epoch 1, not 16
+            lambda plot_logs: plot_logs.loss_points(['log-1', 'log-1-utf16']),
+            'log-1-utf16: which number of the name log-1-utf16 is its epoch? the last, 16, is '
+            'part of a word' + NO_EPOCH,
+        ),
     ],
-    ids=['log', 'bare rate among several', 'parameter file', 'file of one bare rate'],
+    ids=[
+        'log',
+        'bare rate among several',
+        'parameter file',
+        'file of one bare rate',
+        'two numbers',
+    ],
 )
-def test_a_file_whose_name_gives_no_epoch_is_refused(tmp_path, monkeypatch, read, message):
+def test_a_file_whose_name_gives_no_epoch_is_refused(
+    plot_logs, tmp_path, monkeypatch, read, message
+):
     monkeypatch.chdir(tmp_path)
     write_log(tmp_path / 'log-1', [1.0])
     write_log(tmp_path / 'a', [2.0])
     (tmp_path / 'table').write_text('lin-param-1 0.0862\n0.0790\n')
     (tmp_path / 'named').write_text('best-param 0.0790\n')
     (tmp_path / 'rate').write_text('0.0790\n')
+    write_log(tmp_path / 'log-1-utf16', [1.0])
     with pytest.raises(UserError) as refusal:
-        read()
+        read(plot_logs)
     assert str(refusal.value) == message
 
 
@@ -134,7 +150,7 @@ def test_plot_draws_both_panels_into_a_png(plot_logs, tmp_path):
 
     image = matplotlib.image.imread(out)
     assert image.shape[:2] == (630, 1800)  # two panels side by side
-    run('plot_logs.py', tmp_path / 'one.png', '--loss', 'linear', *lin, check=0)
+    run('plot_logs.py', tmp_path / 'one.png', '--loss', 'linear', *lin, check=0, cwd=tmp_path)
     assert matplotlib.image.imread(tmp_path / 'one.png').shape[:2] == (630, 900)
 
 
@@ -215,7 +231,8 @@ def test_bad_plot_input(plot_logs, tmp_path, args, words):
     (tmp_path / 'BIG').write_text('7.5\n')
     args = [str(tmp_path / a) if a in ('EMPTY', 'BAD', 'BIG', 'MISSING') else a for a in args]
     words = [str(tmp_path / w) if w in ('EMPTY', 'BAD', 'BIG', 'MISSING') else w for w in words]
-    assert_fails(run('plot_logs.py', tmp_path / 'fig.png', *args), *words)
+    # in a folder of its own: a file named like a label (x) in the project's would change it
+    assert_fails(run('plot_logs.py', tmp_path / 'fig.png', *args, cwd=tmp_path), *words)
     assert not (tmp_path / 'fig.png').exists()
 
 
@@ -262,7 +279,8 @@ def test_a_forgotten_label_or_figure_name_is_refused_and_nothing_written(
 def test_plot_into_a_missing_folder(plot_logs, tmp_path):
     log = write_log(tmp_path / 'log-1', [1.0])
     assert_fails(
-        run('plot_logs.py', tmp_path / 'no' / 'fig.png', '--loss', 'a', log), 'does not exist'
+        run('plot_logs.py', tmp_path / 'no' / 'fig.png', '--loss', 'a', log, cwd=tmp_path),
+        'does not exist',
     )
 
 
@@ -270,7 +288,7 @@ def test_two_files_of_one_epoch_in_a_series_are_refused(plot_logs, tmp_path):
     one = write_log(tmp_path / 'log-1', [1.0])
     (tmp_path / 'b32').mkdir()
     other = write_log(tmp_path / 'b32' / 'lin-b32-log-1', [2.0])
-    result = run('plot_logs.py', tmp_path / 'f.png', '--loss', 'linear', one, other)
+    result = run('plot_logs.py', tmp_path / 'f.png', '--loss', 'linear', one, other, cwd=tmp_path)
     assert_fails(result, f'{one} and {other}: both are of epoch 1; give one file per epoch')
     assert not (tmp_path / 'f.png').exists()
 

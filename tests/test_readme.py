@@ -8,6 +8,7 @@ import sys
 import sysconfig
 
 from conftest import ROOT
+from test_node_types import SHIPPED_TYPES
 
 import formulas
 
@@ -59,7 +60,10 @@ def test_the_code_it_quotes_is_the_code_of_the_file_it_names():
 
 def test_its_table_of_node_types_gives_the_formulas_of_formulas_py():
     rows = re.findall(r'^\| `([a-z-]+)` \| `g\.\w+\(.*?\)` \| .*? \| (.*?) \|$', README, re.M)
-    assert [node_type for node_type, _ in rows] == formulas.node_types()
+    shown = [node_type for node_type, _ in rows]
+    # every type nn.py comes with, in its order; a type a student adds needs no row
+    assert len(shown) >= SHIPPED_TYPES
+    assert [t for t in formulas.node_types() if t in shown] == shown
     for node_type, backward in rows[1:]:
         assert backward == ', '.join(formulas.FORMULAS[node_type][1]), node_type
 

@@ -123,6 +123,15 @@ def test_a_file_that_is_not_parameters_is_not_overwritten(chain, small_data, tmp
     assert log.read_text() == '2.30259\n'
 
 
+def test_an_empty_file_that_the_shell_made_is_written_over(chain, small_data, tmp_path):
+    # ./lin-train.py lin-param-1 > lin-param-2: the output's name typed as a log's empties it
+    emptied = tmp_path / 'lin-param-2'
+    emptied.write_text('')
+    previous = chain / 'lin-param-1'
+    run('lin-train.py', previous, emptied, '--data', small_data, '--limit', 5, check=0)
+    assert paramfile.read(emptied)[1]['epoch'] == 2
+
+
 def test_rerunning_an_epoch_over_its_own_output_is_allowed(chain, small_data, tmp_path):
     again = run(
         'lin-train.py',

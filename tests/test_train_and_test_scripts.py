@@ -298,6 +298,32 @@ def test_progress_shows_on_a_terminal_and_not_in_a_log(tmp_path, lin0):
     assert '/s, ' in text and ' s left' in text
     quiet = run('lin-train.py', lin0, tmp_path / 'p2', '--limit', 3000, check=0)
     assert quiet.stderr.count('\n') == 1 and '\r' not in quiet.stderr  # only the summary line
+    # the losses on the terminal too: the progress line would run into them, so it is not shown
+    terminal, side = pty.openpty()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            os.path.join(ROOT, 'lin-train.py'),
+            lin0,
+            tmp_path / 'p3',
+            '--limit',
+            '30',
+        ],
+        stdout=side,
+        stderr=side,
+    )
+    os.close(side)
+    shown = b''
+    while True:
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.wait() == 0
+    assert b'/30 samples, ' not in shown and b'2.30259' in shown  # the losses, no progress
 
 
 @pytest.mark.parametrize('script', ['lin-train.py', 'mlp-train.py'])
