@@ -28,9 +28,12 @@ def check_parts(root, manifest_parts, names, timeout, memory_mb, deadline=None):
     in order; status is 'passed', 'failed', 'not written', 'stopped' or 'not checked'.
     `deadline` (time.monotonic()): the parts not started by then are not checked."""
     chosen = [p['name'] for p in manifest_parts]
-    wanted = set(names)
-    for name in names:  # and what their checks need, and what that needs
-        wanted.update(n for n in parts.needs(name, chosen) for n in [n, *parts.needs(n, chosen)])
+    wanted, todo = set(), list(names)
+    while todo:  # the parts named, what their checks need, what that needs, ...
+        name = todo.pop()
+        if name not in wanted:
+            wanted.add(name)
+            todo += parts.needs(name, chosen)
     results, failing = {}, set()
     for name in parts.order([n for n in chosen if n in wanted]):
         if deadline is not None and time.monotonic() > deadline:

@@ -33,11 +33,16 @@ def take_parts(source, files, dest):
         found, notes = in_zip(source, files)
     else:
         return [f'{os.path.basename(source)}: not a folder or a zip file; nothing taken']
+    folders = sorted({p.rpartition('/')[0] for p, data in found.values() if '/' in p and data})
+    if folders:  # a zip of the folder, say: worth a word, not a problem
+        notes.append(f'part files taken from {", ".join(f + "/" for f in folders)}')
     for name in files:
         if name not in found:
             notes.append(f"no {name} in the submission: the handout's is checked")
             continue
-        data = found[name]
+        data = found[name][1]
+        if data is None:  # found, and refused: its note says why
+            continue
         try:
             data.decode('utf-8')
         except UnicodeDecodeError:
@@ -59,13 +64,11 @@ def pick(paths, name, notes):
         return None
     if len(candidates) > 1 and candidates[0][0] == candidates[1][0]:
         notes.append(f'several {name} at one depth; took {candidates[0][1]}')
-    elif candidates[0][0] > 0:
-        notes.append(f'took {candidates[0][1]}')
     return candidates[0][1]
 
 
 def in_folder(root, files):
-    """({name: bytes}, notes) of the part files found in the folder `root`."""
+    """({name: (path in the folder, bytes)}, notes) of the part files in the folder `root`."""
     paths, notes = {}, []
     for folder, subfolders, names in os.walk(root):  # never follows a symlinked folder
         relative = os.path.relpath(folder, root)
@@ -88,16 +91,18 @@ def in_folder(root, files):
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
             notes.append(f"{chosen}: a symlink or not a file: the handout's is checked")
+            found[name] = (chosen, None)
         elif info.st_size > MAX_FILE:
             notes.append(f"{chosen}: over {MAX_FILE:,} bytes: the handout's is checked")
+            found[name] = (chosen, None)
         else:
             with open(path, 'rb') as f:
-                found[name] = f.read(MAX_FILE + 1)
+                found[name] = (chosen, f.read(MAX_FILE + 1))
     return found, notes
 
 
 def in_zip(path, files):
-    """({name: bytes}, notes) of the part files found in the zip file `path`."""
+    """({name: (path in the zip, bytes)}, notes) of the part files in the zip file `path`."""
     label = os.path.basename(path)
     if os.path.getsize(path) > MAX_ZIP:
         return {}, [f'{label}: over {MAX_ZIP:,} bytes; nothing taken']
@@ -119,7 +124,8 @@ def in_zip(path, files):
 
 
 def read_entries(z, entries, files, label):
-    """({name: bytes}, notes) of the part files among a zip's entries, read with a cap."""
+    """({name: (path, bytes)}, notes) of the part files among a zip's entries, read with a
+    cap."""
     notes, usable = [], {}
     for e in entries:
         name = e.filename.replace('\\', '/')
@@ -140,9 +146,11 @@ def read_entries(z, entries, files, label):
                 data = f.read(MAX_FILE + 1)  # no more than that is unpacked, whatever it claims
         except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, OSError) as e:
             notes.append(f"{label}: {chosen} cannot be read ({e}): the handout's is checked")
+            found[name] = (chosen, None)
             continue
         if len(data) > MAX_FILE:
             notes.append(f"{label}: {chosen} is over {MAX_FILE:,} bytes: the handout's is checked")
+            found[name] = (chosen, None)
         else:
-            found[name] = data
+            found[name] = (chosen, data)
     return found, notes

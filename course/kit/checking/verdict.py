@@ -58,6 +58,8 @@ def numbers(values, digits=4):
 
 def raised(what, error):
     """Wrong for an exception that the student's code raised: its type and message."""
+    if isinstance(error, MemoryError):
+        return Wrong(f'{what} ran out of memory (over the limit of ./check.py --memory)')
     text = str(error).strip().splitlines()[0] if str(error).strip() else ''
     hint = ''
     if isinstance(error, ValueError) and ('mismatch' in text or 'shape' in text):
