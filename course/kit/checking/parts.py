@@ -6,6 +6,7 @@ files, section, points, task) and the node types' cases; check-data/expected.npz
 numbers the solution computed: values, gradients, parameters, error rates, averages.
 """
 
+import functools
 import importlib
 import json
 import os
@@ -18,16 +19,31 @@ from .verdict import Wrong
 DATA = 'check-data'
 
 
+@functools.cache
 def manifest(root):
     """The handout's manifest, check-data/handout.json, as a dict."""
     with open(os.path.join(root, DATA, 'handout.json'), encoding='utf-8') as f:
         return json.load(f)
 
 
+@functools.cache
 def expected(root):
     """{key: array} of check-data/expected.npz."""
     with numpy.load(os.path.join(root, DATA, 'expected.npz'), allow_pickle=False) as z:
         return {name: z[name] for name in z.files}
+
+
+def warm(root, names):
+    """Load what every check reads, before the checks' processes are forked from this one: the
+    manifest, the expected numbers, and the modules of the handout that are no student's file
+    (plumbing, mnist; matplotlib for plot_logs). Each child then starts with them."""
+    manifest(root)
+    expected(root)
+    importlib.import_module('mnist')
+    for name in ('dataset', 'logs', 'options', 'paramfile'):
+        importlib.import_module(f'plumbing.{name}')
+    if 'plot_logs' in names:
+        importlib.import_module('plumbing.plotting')
 
 
 def order(names):
