@@ -75,6 +75,8 @@ def grade(handout, folder, limits, jobs, use_sandbox):
     """[(student, {part: (score, message)} or None, notes, seconds)], in the students' order,
     each reported on stderr as it finishes."""
     entries = submissions(folder)
+    with open(os.path.join(handout, 'check-data', 'handout.json'), encoding='utf-8') as f:
+        most = sum(p['points'] for p in json.load(f)['parts'])
 
     def one(entry):
         student, path = entry
@@ -91,7 +93,9 @@ def grade(handout, folder, limits, jobs, use_sandbox):
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         for student, found, notes, seconds in pool.map(one, entries):
             total = sum(s for s, _ in found.values()) if found else 0
-            print(f'grade.py: {student}: {number(total)} ({seconds:.0f} s)', file=sys.stderr)
+            print(
+                f'grade.py: {student}: {number(total)}/{most} ({seconds:.0f} s)', file=sys.stderr
+            )
             results.append((student, found, notes, seconds))
     return results
 

@@ -145,7 +145,7 @@ def test_a_class_is_graded_and_no_submission_harms_another_or_the_teacher(
         z.writestr('nn.py', 'My answers are in the essay.\n')
         z.writestr('../escape.py', 'print(1)\n')
     before = tree(folder), tree(subs), tree(papers)
-    result = run_grader(folder, subs, tmp_path / 'grades.csv', '--timeout', 4, '--jobs', 2)
+    result = run_grader(folder, subs, tmp_path / 'grades.csv', '--timeout', 6, '--jobs', 2)
     listener.close()
     assert result.returncode == 0, result.stderr
     assert 'each in bubblewrap' in result.stderr.splitlines()[0]
@@ -160,11 +160,11 @@ def test_a_class_is_graded_and_no_submission_harms_another_or_the_teacher(
         'bob': ['0', '0', '0', '0'],
         'mallory': ['1', '2', '1', '4'],
         'zed': ['0', '0', '0', '0'],
-    }
+    }, (tmp_path / 'grades.csv').read_text()
     assert found['alice']['notes'] == 'part files taken from my project/'
     bob = found['bob']['notes']
     assert 'forward:logistic: FAILED: forward of logistic: the check crashed (signal 11)' in bob
-    assert 'backward:logistic: STOPPED: backward of logistic: stopped after 4 s' in bob
+    assert 'backward:logistic: STOPPED: backward of logistic: stopped after 6 s' in bob
     assert (
         'avg_loss: FAILED: the average of a log: average([0.5, 1.5, 2.5, 0.25]) ran out of '
         'memory' in bob
