@@ -100,6 +100,11 @@ def grade(handout, folder, limits, jobs, use_sandbox):
     return results
 
 
+def brief(message):
+    """A part's message for the notes: its stub's task left out, which every student has."""
+    return 'not written yet' if message.startswith('not written yet') else message or '?'
+
+
 def sheet(manifest, results):
     """The grade sheet's CSV text: a row per student, a column per part, total and notes."""
     names = [p['name'] for p in manifest['parts']]
@@ -109,7 +114,7 @@ def sheet(manifest, results):
     points = {p['name']: p['points'] for p in manifest['parts']}
     for student, checked, notes, _ in results:
         found = checked or dict.fromkeys(names, (0, ''))
-        why = [f'{n}: {found[n][1]}' for n in names if found[n][0] < points[n] and found[n][1]]
+        why = [f'{n}: {brief(found[n][1])}' for n in names if found[n][0] < points[n]]
         total = sum(score for score, _ in found.values())
         row = [student, *(number(found[n][0]) for n in names), number(total)]
         writer.writerow([cell(v) for v in [*row, '\n'.join([*notes, *why])]])

@@ -46,9 +46,12 @@ def bwrap():
     path = shutil.which('bwrap')
     if not path:
         return None
-    try:
+    try:  # the Python of the check, in the sandbox of a check
         probe = subprocess.run(
-            [path, *isolation([]), '--', 'true'], capture_output=True, timeout=30, check=False
+            [path, *isolation([]), '--', sys.executable, '-c', 'import numpy'],
+            capture_output=True,
+            timeout=60,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -62,6 +65,10 @@ def isolation(hide):
     options += ['--size', str(TMP_SIZE), '--tmpfs', '/tmp']
     for folder in hide:
         options += ['--tmpfs', os.path.abspath(folder)]
+    # the Python that runs the check, with its packages, even where /tmp or a hidden folder
+    # holds it (a project cloned into /tmp): read-only, as the rest
+    for folder in sorted({sys.prefix, sys.base_prefix, sys.exec_prefix}):
+        options += ['--ro-bind', folder, folder]
     options += ['--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL']
     return options
 
