@@ -45,6 +45,7 @@ def test_the_complete_project_checked_as_a_submission_scores_full_marks(handout_
     assert result.stdout.splitlines()[-1] == 'total 39/39: 26 of 26 parts pass'
     results = json.loads((tmp_path / 'h' / 'r.json').read_text())
     assert results['score'] == 39 and len(results['tests']) == 26
+    assert 'NotImplementedError' in (tmp_path / 'h' / 'nn.py').read_text()  # checked in a copy
     assert {'name', 'score', 'max_score', 'output'} <= set(results['tests'][0])
 
 

@@ -12,7 +12,9 @@ checked in a process of its own, with a limit on its time (--timeout) and memory
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 # first: from here on, a user's mistake is one line on stderr; numpy is checked
@@ -22,6 +24,7 @@ from plumbing.errors import UserError
 from checking import parts, processes, report, submission
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
+SKIP = ('data', '.venv', '__pycache__', '*.pyc', '.git')  # what a check does not read
 
 
 def main():
@@ -44,8 +47,9 @@ def main():
     parser.add_argument('--memory', type=options.number(int, 64), default=1024, metavar='MB',
                         help='memory for each part (default: %(default)s MB)')  # fmt: skip
     parser.add_argument('--submission', metavar='PATH',
-                        help='first copy the part files of a submission (a folder or a zip) '
-                        "over this handout's: what Gradescope's run_autograder does")  # fmt: skip
+                        help='check the part files of a submission (a folder or a zip) in a '
+                        "temporary copy of this handout: what Gradescope's run_autograder "
+                        'does; your own files are not touched')  # fmt: skip
     args = parser.parse_args()
     started = time.monotonic()
     manifest = parts.manifest(ROOT)
@@ -59,16 +63,19 @@ def main():
     for name in names:
         if name not in chosen:
             raise UserError(f'--part {name}: no such part here; ./check.py --list lists them')
-    notes = []
-    if args.submission:
-        files = sorted({f for p in manifest['parts'] for f in p['files']})
-        notes = submission.take_parts(args.submission, files, ROOT)
-        for note in notes:
-            print(f'check.py: {note}', file=sys.stderr)
-    deadline = started + args.total_timeout if args.total_timeout else None
-    results = processes.check_parts(
-        ROOT, manifest['parts'], names, args.timeout, args.memory, deadline
-    )
+    with tempfile.TemporaryDirectory(prefix='check-submission-') as work:
+        root, notes = ROOT, []
+        if args.submission:
+            root = os.path.join(work, 'handout')
+            shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(*SKIP))
+            files = sorted({f for p in manifest['parts'] for f in p['files']})
+            notes = submission.take_parts(args.submission, files, root)
+            for note in notes:
+                print(f'check.py: {note}', file=sys.stderr)
+        deadline = started + args.total_timeout if args.total_timeout else None
+        results = processes.check_parts(
+            root, manifest['parts'], names, args.timeout, args.memory, deadline
+        )
     rows = [r for r in report.rows(manifest['parts'], results) if r[0]['name'] in names]
     out = sys.stderr if args.json == '-' else sys.stdout
     for line in report.text(rows):

@@ -86,6 +86,7 @@ def stop(child):
 def child_main(root, name, failing, memory_mb, writer):
     """In the child: limits, quiet output, the part's check, its verdict as a line of JSON."""
     isolate(memory_mb)
+    sys.path.insert(0, root)  # the student's modules from the handout checked: nn, avg_loss, ...
     with tempfile.TemporaryDirectory(prefix='check-') as folder:
         try:
             note = parts.check(name, root, set(failing), folder)
