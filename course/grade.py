@@ -91,12 +91,16 @@ def grade(handout, folder, limits, jobs, use_sandbox):
 
     results = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        for student, found, notes, seconds in pool.map(one, entries):
-            total = sum(s for s, _ in found.values()) if found else 0
-            print(
-                f'grade.py: {student}: {number(total)}/{most} ({seconds:.0f} s)', file=sys.stderr
-            )
-            results.append((student, found, notes, seconds))
+        try:
+            for student, found, notes, seconds in pool.map(one, entries):
+                total = sum(s for s, _ in found.values()) if found else 0
+                print(f'grade.py: {student}: {number(total)}/{most} ({seconds:.0f} s)',
+                      file=sys.stderr)  # fmt: skip
+                results.append((student, found, notes, seconds))
+        except KeyboardInterrupt:  # Ctrl-C: stop the checks now, not when they end
+            sandbox.stop_all()
+            pool.shutdown(cancel_futures=True)  # the running ones end at once, their copies gone
+            raise
     return results
 
 

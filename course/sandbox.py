@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 
 from course.kit.checking import submission
 
@@ -37,6 +38,19 @@ MAX_FILE_WRITTEN = 64 * 1024 * 1024  # bytes, RLIMIT_FSIZE
 MAX_REPORT = 1_000_000  # bytes of the checker's output read back
 SKIP = shutil.ignore_patterns('data', '.venv', '__pycache__', '*.pyc', '.git')
 LIMITED = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'limited.py')
+
+
+RUNNING = set()  # the checks' processes, stopped at once if the grader is interrupted
+STOPPING = threading.Event()  # and none started after that
+
+
+def stop_all():
+    """Kill every check that is running, with all its processes, and start no other: the
+    grader stops."""
+    STOPPING.set()
+    for process in list(RUNNING):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 @functools.cache
@@ -140,6 +154,8 @@ def run_check(copy, work, limits, hide, sandbox):
         command, env = checker, environment(home)
     out_path, err_path = os.path.join(work, 'report.json'), os.path.join(work, 'stderr.txt')
     wall = limits['total'] + 30  # the checker stops starting parts at 'total'
+    if STOPPING.is_set():
+        return None, 'the grader was stopped'
     with open(out_path, 'wb') as out, open(err_path, 'wb') as err:
         process = subprocess.Popen(
             limited(command, limits['memory'], wall),
@@ -150,6 +166,7 @@ def run_check(copy, work, limits, hide, sandbox):
             stderr=err,
             start_new_session=True,
         )
+        RUNNING.add(process)
         try:
             process.wait(timeout=wall)
         except subprocess.TimeoutExpired:
@@ -157,6 +174,8 @@ def run_check(copy, work, limits, hide, sandbox):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             return None, f'the check was stopped after {wall:g} s'
+        finally:
+            RUNNING.discard(process)
     with open(out_path, 'rb') as f:
         data = f.read(MAX_REPORT + 1)
     if len(data) > MAX_REPORT:

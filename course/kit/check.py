@@ -52,6 +52,11 @@ def main():
                         'does; your own files are not touched')  # fmt: skip
     args = parser.parse_args()
     started = time.monotonic()
+    if not os.path.isfile(os.path.join(ROOT, parts.DATA, 'handout.json')):
+        raise UserError(f'{ROOT}: not a handout (no {parts.DATA}/handout.json); run the check.py '
+                        'of a handout, which course/handout.py makes')  # fmt: skip
+    if args.submission and not os.path.exists(args.submission):
+        raise UserError(f'--submission {args.submission}: no such file or folder')
     manifest = parts.manifest(ROOT)
     chosen = {p['name']: p for p in manifest['parts']}
     if args.list:

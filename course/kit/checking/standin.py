@@ -32,21 +32,27 @@ class Graph:
         self.nodes = []
 
     def var(self, value, requires_grad=True):
+        """A leaf holding value, kept as it is: a parameter's array is the script's."""
         return Node(self, 'var', (), value, requires_grad)
 
     def node(self, type_, *children):
+        """A node of type_ reading children."""
         return Node(self, type_, children)
 
     def add(self, a, b):
+        """a + b, as far as shapes go."""
         return self.node('add', a, b)
 
     def mul(self, a, b):
+        """a @ b, as far as shapes go."""
         return self.node('mul', a, b)
 
     def logistic(self, a):
+        """logistic(a), as far as shapes go."""
         return self.node('logistic', a)
 
     def cross_entropy(self, pred, gold):
+        """A logsoftmax node, then a cross-entropy node: one number per row."""
         return self.node('cross-entropy', self.node('logsoftmax', pred), gold)
 
 
@@ -67,6 +73,7 @@ def module(seed=0):
     rng = numpy.random.default_rng(seed)
 
     def forward(graph):
+        """Each node a made-up value of its shape; a var's made an array."""
         for n in graph.nodes:
             n.grad = None
             if n.type == 'var':
@@ -76,12 +83,14 @@ def module(seed=0):
                 n.value = rng.uniform(0.5, 2.5, shape(n))
 
     def backward(graph, loss=None):
+        """Each var that requires a gradient a made-up one of its shape."""
         for n in graph.nodes:
             n.grad = None
             if n.type == 'var' and n.requires_grad:
                 n.grad = rng.normal(0, 1, numpy.shape(n.value))
 
     def one_hot(label, n):
+        """nn.one_hot: rows of the identity."""
         return numpy.eye(n)[label]
 
     nn = types.ModuleType('nn', 'A stand-in for nn.py: made-up values and gradients.')
