@@ -9,6 +9,7 @@ code the handout keeps is common code, not an answer (sub's `add_grad(n, 0, n.gr
 add's), and is left out; so are texts too short to tell (`)`, `else:`).
 """
 
+import functools
 import io
 import os
 import re
@@ -24,6 +25,7 @@ def squeeze(text):
     return re.sub(r'\s+', ' ', text).strip()
 
 
+@functools.cache  # each removed piece of nn.py asks for nn.py's
 def comments(text):
     """{line: column} of the comments of a Python text."""
     found = {}

@@ -145,7 +145,7 @@ def test_a_class_is_graded_and_no_submission_harms_another_or_the_teacher(
         z.writestr('nn.py', 'My answers are in the essay.\n')
         z.writestr('../escape.py', 'print(1)\n')
     before = tree(folder), tree(subs), tree(papers)
-    result = run_grader(folder, subs, tmp_path / 'grades.csv', '--timeout', 6, '--jobs', 2)
+    result = run_grader(folder, subs, tmp_path / 'grades.csv', '--timeout', 6, '--jobs', 4)
     listener.close()
     assert result.returncode == 0, result.stderr
     assert 'each in bubblewrap' in result.stderr.splitlines()[0]
