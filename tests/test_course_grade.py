@@ -279,6 +279,9 @@ def test_a_zip_bomb_a_huge_file_and_a_broken_zip_are_refused(tmp_path, monkeypat
     assert take(tmp_path, tmp_path / 'broken.zip')[0][0].startswith(
         'broken.zip: not a readable zip file'
     )
+    monkeypatch.setattr(submission, 'MAX_ZIP', 10_000)  # 50 MB on disk takes long to write
+    huge = zipped(tmp_path / 'huge.zip', {'nn.py': os.urandom(20_000)})
+    assert take(tmp_path, huge)[0][0] == 'huge.zip: over 10,000 bytes; nothing taken'
     (tmp_path / 'essay.docx').write_bytes(b'not a zip')
     assert take(tmp_path, tmp_path / 'essay.docx')[0] == [
         'essay.docx: not a folder or a zip file; nothing taken'
