@@ -71,7 +71,10 @@ def seed(n):
         raise ValueError(
             f'node {n.id} ({n.type}): has no value; run forward(g) before backward(g)'
         )
-    value = numpy.asarray(n.value)
+    value = n.value
+    if n.grad is None and type(value) is numpy.float64:  # one sample's loss: the common case
+        return numpy.array(1.0)
+    value = numpy.asarray(value)
     try:
         grad = numpy.array(1.0 if n.grad is None else n.grad, dtype=value.dtype)
     except (TypeError, ValueError):
@@ -93,19 +96,24 @@ def seed(n):
 
 def inputs(n):
     """Before forward computes n: a var's value made a float array (see the module's docstring);
-    for another type, its children's shapes checked against SHAPES, if the type has a rule."""
-    if n.type == 'var':
+    for another type, its children's shapes checked, if the type has a rule (a type new to nn.py
+    has none until it gets a case here)."""
+    t = n.type  # one call per node, dispatched here, rather than two: this runs for every node
+    if t == 'var':
         v = n.value  # a float64 or float32 array of at most two axes, the common case, passes
-        if (
-            type(v) is not numpy.ndarray
-            or v.ndim > 2
-            or (v.dtype is not F64 and v.dtype is not F32)
-        ):
+        floats = v.dtype is F64 or v.dtype is F32 if type(v) is numpy.ndarray else False
+        if not floats or v.ndim > 2:
             n.value = leaf_value(n)
-    else:
-        check = SHAPES.get(n.type)
-        if check is not None:
-            check(n)
+    elif t in ('add', 'sub', 'emul'):
+        elementwise(n)
+    elif t == 'mul':
+        matmul(n)
+    elif t == 'logsoftmax':
+        rows(n)
+    elif t == 'cross-entropy':
+        gold_rows(n)
+    elif t == 'squared-error':
+        alike_rows(n)
 
 
 # numpy gives every float64 array the same dtype object, and every float32 array another
@@ -204,18 +212,6 @@ def gold_rows(n):
 def is_distribution(rows):
     """Whether each row's entries are >= 0 and sum to 1 (to 1e-6, for rounding)."""
     return bool((rows >= 0).all() and (abs(rows.sum(axis=-1) - 1) <= 1e-6).all())
-
-
-# The shape rule of each type that has one; a type without an entry takes any shapes numpy does.
-SHAPES = {
-    'add': elementwise,
-    'mul': matmul,
-    'logsoftmax': rows,
-    'cross-entropy': gold_rows,
-    'sub': elementwise,
-    'emul': elementwise,
-    'squared-error': alike_rows,
-}
 
 
 def refuse(n, takes):

@@ -183,10 +183,9 @@ def backward(graph, loss=None):
     Afterwards each gradient is an array of its own, of its node's shape and a float dtype.
     """
     loss = checks.loss(graph, loss)
-    seed = checks.seed(loss)
-    for n in graph.nodes:
-        n.grad = None  # from an earlier call: backward twice gives the same gradients
-    loss.grad = seed
+    seed = checks.seed(loss)  # dL/dL = 1, unless the caller set loss.grad
+    for n in graph.nodes:  # each call starts afresh: backward twice gives the same gradients
+        n.grad = seed if n is loss else None
     for n in reversed(graph.nodes):
         if n.grad is None:
             continue  # not on a path to the loss, or nobody needs its gradient
@@ -206,9 +205,9 @@ def backward(graph, loss=None):
             # dL/da = dL/dn - softmax(a) sum_i (dL/dn)_i
             add_grad(n, 0, n.grad - numpy.exp(n.value) * n.grad.sum(axis=-1, keepdims=True))
         elif n.type == 'cross-entropy':
-            per_row = n.grad[..., None]  # one number per row, against each column
-            add_grad(n, 0, -c[1].value * per_row)  # dL/dlogprob = -gold dL/dn
-            add_grad(n, 1, -c[0].value * per_row)  # dL/dgold = -logprob dL/dn
+            # n.grad[..., None]: the loss is one number per row, against each of its columns
+            add_grad(n, 0, -c[1].value * n.grad[..., None])  # dL/dlogprob = -gold dL/dn
+            add_grad(n, 1, -c[0].value * n.grad[..., None])  # dL/dgold = -logprob dL/dn
         # beyond the tutorial
         elif n.type == 'sub':
             add_grad(n, 0, n.grad)  # dL/da = dL/dn
@@ -264,4 +263,9 @@ def one_hot(label, n):
     """A row of n zeros with a one at index label: the gold distribution of a class. For an
     array of B labels (a batch), B such rows: a (B, n) matrix. ValueError unless every label is
     a whole number 0..n-1 (numpy would take -1 as the last class)."""
-    return numpy.eye(n)[checks.labels(label, n)]  # row k of the identity: one 1, at k
+    labels = checks.labels(label, n)  # whole numbers 0..n-1: one label, or a batch's array
+    if isinstance(labels, numpy.ndarray):
+        return numpy.eye(n)[labels]  # row k of the identity for each label k
+    v = numpy.zeros(n)
+    v[labels] = 1.0
+    return v

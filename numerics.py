@@ -42,9 +42,10 @@ def logsoftmax(a):
 
 
 def rowdot(logprob, gold):
-    """logprob . gold, row by row for a batch: the tutorial's numpy.dot. A class of score -inf
-    (log probability -inf) that gold gives weight 0 adds 0, where 0 * -inf would make it nan."""
-    dot = numpy.vecdot(logprob, gold)
+    """logprob . gold: the tutorial's numpy.dot for a row, vecdot row by row for a batch. A class
+    of score -inf (log probability -inf) that gold gives weight 0 adds 0, where 0 * -inf would
+    make it nan."""
+    dot = numpy.dot(logprob, gold) if logprob.ndim == 1 else numpy.vecdot(logprob, gold)
     nan = dot != dot  # a nan is the one value not equal to itself
     if nan.any() if nan.ndim else nan:  # rare: where() on every call would cost more
         dot = numpy.vecdot(numpy.where(gold == 0, 0.0, logprob), gold)

@@ -26,16 +26,17 @@ import tempfile
 import time
 import timeit
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # first: one line if numpy is missing; Ctrl-C one line, a closed output (| head) none
-from plumbing import paramfile  # noqa: E402
+from plumbing import paramfile
 
-import numpy  # noqa: E402
+import numpy
 
-import checks  # noqa: E402
-import mnist  # noqa: E402
-import nn  # noqa: E402
+import checks
+import mnist
+import nn
+
+ROOT = sys.path[0]  # the project's folder, put first above
 
 # --- The tutorial's way: the snippet as written ------------------------------------------------
 

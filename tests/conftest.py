@@ -90,7 +90,10 @@ def random_graph(rng):
     g = nn.Graph()
     pool = [g.var(rng.normal(size=3)) for _ in range(3)]
     m = g.var(rng.normal(size=(3, 3)))
-    pick = lambda: pool[rng.integers(len(pool))]  # noqa: E731
+
+    def pick():
+        return pool[rng.integers(len(pool))]
+
     last = ('cross-entropy', 'squared-error', 'sum')  # built below, after the others
     for kind in rng.permutation([t for t in formulas.node_types()[1:] if t not in last] * 2):
         if kind == 'mul':

@@ -24,7 +24,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # first: one line if numpy is missing; Ctrl-C one line, a closed output (| head) none
-import plumbing  # noqa: F401
+from plumbing import errors
 
 import numpy
 
@@ -286,4 +286,5 @@ def main():
 
 
 if __name__ == '__main__':
+    errors.in_one_line()  # a mistake or Ctrl-C: one line, not a traceback
     main()

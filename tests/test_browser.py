@@ -24,10 +24,16 @@ from graphview import examples, ownfile
 from graphview.trace import node as node_text
 from showgraph import Value
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # the tests say so, and skip
-    sync_playwright = None
+
+def playwright():
+    """playwright's sync_playwright, or None: imported only when a browser is wanted (it takes a
+    sixth of a second, which any run of the suite would otherwise pay at collection)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # the tests say so, and skip
+        return None
+    return sync_playwright
+
 
 # A browser for tests: no sandbox (chromium needs that as root), no GPU, nothing fetched or synced
 # in the background
@@ -50,6 +56,7 @@ def chromium():
 @pytest.fixture(scope='session')
 def browser():
     """One headless chromium for the session (playwright gives it a fresh profile)."""
+    sync_playwright = playwright()
     if sync_playwright is None:
         pytest.skip('playwright is not installed: make .venv (or pip install -r requirements.txt)')
     if chromium() is None:
@@ -298,7 +305,10 @@ def test_slider_keys_and_the_whole_value(tab, tmp_path):
     showgraph.html(g, str(tmp_path / 'g.html'), names, 'mlp')
     page = tab.open(tmp_path / 'g.html')
     size = len(showgraph.steps(g))
-    at = lambda: page.evaluate(SNAPSHOT)['slider']  # noqa: E731
+
+    def at():
+        return page.evaluate(SNAPSHOT)['slider']
+
     keys = [('ArrowRight', 1), ('ArrowRight', 2), ('End', size), ('ArrowLeft', size - 1)]
     for key, position in [*keys, ('Home', 0)]:
         page.keyboard.press(key)
@@ -367,7 +377,7 @@ if __name__ == '__main__':  # the README's screenshot: twice, at its last step
     import tempfile
 
     g, names = examples.twice()
-    with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
+    with tempfile.TemporaryDirectory() as folder, playwright()() as p:
         path = os.path.join(folder, 'twice.html')
         showgraph.html(g, path, names, 'twice: ' + examples.twice.__doc__.rstrip('.'))
         browser = p.chromium.launch(executable_path=chromium(), args=FLAGS)

@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 
-import matplotlib.image
 from conftest import ROOT
 
 QUICK = ['LIN_EPOCHS=2', 'MLP_EPOCHS=2', 'LIMIT=300', 'HIDDEN=8']
@@ -21,11 +20,13 @@ def make(runs, *args):
 
 
 def test_the_chain_leaves_figures_and_error_rates_and_reruns_nothing(tmp_path):
+    from plumbing.plotting import pyplot  # here: matplotlib takes half a second to load
+
     runs = tmp_path / 'runs'
     first = make(runs, '-j2')
     assert first.returncode == 0, first.stderr
     for figure in ('figure-1-linear', 'figure-2-mlp', 'figure-3-dev', 'figure-4-batch'):
-        assert matplotlib.image.imread(runs / (figure + '.png')).shape[:2] == (630, 1800)
+        assert pyplot.imread(runs / (figure + '.png')).shape[:2] == (630, 1800)
     table = (runs / 'errors.txt').read_text().split('\n')[:-1]
     names = [line.split()[0] for line in table]
     assert names == [

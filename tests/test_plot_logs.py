@@ -1,13 +1,19 @@
 """plot_logs.py: loss and error per epoch into a figure for slides; mistaken arguments refused."""
 
 import codecs
+import importlib
 
 from plumbing.errors import UserError
 
 import pytest
 from conftest import assert_fails, run
 
-import plot_logs
+
+@pytest.fixture(scope='module')
+def plot_logs():
+    """plot_logs, imported when a test asks for it: it loads matplotlib, half a second, which
+    every run of the suite would pay at collection, even `pytest -k one_hot`."""
+    return importlib.import_module('plot_logs')
 
 
 def write_log(path, losses):
@@ -20,7 +26,7 @@ def series(epochs, value=0.1):
     return [('linear', [(e, value / e) for e in epochs])]
 
 
-def test_epochs_come_from_the_names_in_any_order(tmp_path):
+def test_epochs_come_from_the_names_in_any_order(plot_logs, tmp_path):
     paths = [write_log(tmp_path / f'log-{e}', [e, e + 2]) for e in (10, 2, 1)]
     assert plot_logs.loss_points(paths) == [(1, 2.0), (2, 3.0), (10, 11.0)]
     table = tmp_path / 'errors.txt'
@@ -30,7 +36,7 @@ def test_epochs_come_from_the_names_in_any_order(tmp_path):
     assert plot_logs.error_points([table, single]) == [(3, 0.085), (7, 0.0801), (12, 0.079)]
 
 
-def test_the_epoch_is_the_number_before_an_extension(tmp_path):
+def test_the_epoch_is_the_number_before_an_extension(plot_logs, tmp_path):
     # in the order of the shell's log-*.txt: 1, 10, 2
     paths = [write_log(tmp_path / f'log-{e}.txt', [e]) for e in (1, 10, 2)]
     assert plot_logs.loss_points(paths) == [(1, 1.0), (2, 2.0), (10, 10.0)]
@@ -81,7 +87,7 @@ def test_a_file_whose_name_gives_no_epoch_is_refused(tmp_path, monkeypatch, read
     assert str(refusal.value) == message
 
 
-def test_a_log_shorter_than_the_others_of_its_series_is_refused(tmp_path):
+def test_a_log_shorter_than_the_others_of_its_series_is_refused(plot_logs, tmp_path):
     for name, count in (('log-1', 300), ('short-log-2', 100), ('log-3', 300)):
         write_log(tmp_path / name, [1.0] * count)
     result = run(
@@ -95,14 +101,14 @@ def test_a_log_shorter_than_the_others_of_its_series_is_refused(tmp_path):
     assert not (tmp_path / 'c.png').exists()
 
 
-def test_an_error_table_saved_by_windows_powershell_is_read(tmp_path):
+def test_an_error_table_saved_by_windows_powershell_is_read(plot_logs, tmp_path):
     table = tmp_path / 'lin-errors.txt'  # PowerShell 5.1's > : UTF-16LE with its mark, CRLF
     text = 'lin-param-1 0.0862\r\nlin-param-2 0.0790\r\n'
     table.write_bytes(codecs.BOM_UTF16_LE + text.encode('utf-16-le'))
     assert plot_logs.error_points([table]) == [(1, 0.0862), (2, 0.079)]
 
 
-def test_plot_draws_both_panels_into_a_png(tmp_path):
+def test_plot_draws_both_panels_into_a_png(plot_logs, tmp_path):
     lin = [write_log(tmp_path / f'lin-log-{e}', [1 / e, 2 / e]) for e in range(1, 6)]
     mlp = [write_log(tmp_path / f'mlp-log-{e}', [0.5 / e]) for e in range(1, 3)]
     table = tmp_path / 'errors.txt'
@@ -136,7 +142,9 @@ def test_plot_draws_both_panels_into_a_png(tmp_path):
     'name, start',
     [('fig.png', b'\x89PNG\r\n\x1a\n'), ('fig.pdf', b'%PDF-'), ('fig.svg', b'<?xml')],
 )
-def test_the_figure_has_the_format_its_name_says_and_the_same_bytes_again(tmp_path, name, start):
+def test_the_figure_has_the_format_its_name_says_and_the_same_bytes_again(
+    plot_logs, tmp_path, name, start
+):
     out = tmp_path / name
     plot_logs.plot(str(out), series(range(1, 6)), series(range(1, 6)), 'Figure')
     first = out.read_bytes()
@@ -146,7 +154,7 @@ def test_the_figure_has_the_format_its_name_says_and_the_same_bytes_again(tmp_pa
     assert out.read_bytes() == first
 
 
-def test_png_for_slides_at_150_dpi(tmp_path):
+def test_png_for_slides_at_150_dpi(plot_logs, tmp_path):
     import PIL.Image
 
     plot_logs.plot(str(tmp_path / 'fig.png'), series(range(1, 6)), [])
@@ -166,11 +174,11 @@ def test_png_for_slides_at_150_dpi(tmp_path):
         (0, 100, [0, 20, 40, 60, 80, 100]),
     ],
 )
-def test_epoch_ticks_are_whole_and_include_the_first_and_the_last(first, last, ticks):
+def test_epoch_ticks_are_whole_and_include_the_first_and_the_last(plot_logs, first, last, ticks):
     assert plot_logs.epoch_ticks(first, last) == ticks
 
 
-def test_both_panels_share_their_epoch_axis():
+def test_both_panels_share_their_epoch_axis(plot_logs):
     # the error table has epoch 0 (the untrained parameters) and 5 epochs; the losses 20
     fig = plot_logs.figure(series(range(1, 21)), [('linear', [(e, 0.1) for e in range(6)])])
     fig.canvas.draw()
@@ -183,7 +191,7 @@ def test_both_panels_share_their_epoch_axis():
     assert fig.axes[1].get_lines()[0].get_ydata()[0] == pytest.approx(10)  # 0.1 as 10 %
 
 
-def test_a_label_that_starts_with_an_underscore_is_in_the_legend():
+def test_a_label_that_starts_with_an_underscore_is_in_the_legend(plot_logs):
     # matplotlib leaves such labels out of a legend it makes from the lines' own labels
     fig = plot_logs.figure([*series(range(1, 3)), ('_baseline', [(1, 2.0), (2, 1.0)])], [])
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
@@ -201,7 +209,7 @@ def test_a_label_that_starts_with_an_underscore_is_in_the_legend():
         (['--loss', 'x', 'MISSING'], ['MISSING', 'No such file']),
     ],
 )
-def test_bad_plot_input(tmp_path, args, words):
+def test_bad_plot_input(plot_logs, tmp_path, args, words):
     (tmp_path / 'EMPTY').write_text('')
     (tmp_path / 'BAD').write_text('lin-param-1 0.1\nlin-param-2 zero\n')
     (tmp_path / 'BIG').write_text('7.5\n')
@@ -239,7 +247,7 @@ def test_bad_plot_input(tmp_path, args, words):
     ],
 )
 def test_a_forgotten_label_or_figure_name_is_refused_and_nothing_written(
-    tmp_path, out, args, words
+    plot_logs, tmp_path, out, args, words
 ):
     for name in ('log-1', 'log-2', 'log-2.png'):
         write_log(tmp_path / name, [1.0, 2.0])
@@ -251,14 +259,14 @@ def test_a_forgotten_label_or_figure_name_is_refused_and_nothing_written(
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
-def test_plot_into_a_missing_folder(tmp_path):
+def test_plot_into_a_missing_folder(plot_logs, tmp_path):
     log = write_log(tmp_path / 'log-1', [1.0])
     assert_fails(
         run('plot_logs.py', tmp_path / 'no' / 'fig.png', '--loss', 'a', log), 'does not exist'
     )
 
 
-def test_two_files_of_one_epoch_in_a_series_are_refused(tmp_path):
+def test_two_files_of_one_epoch_in_a_series_are_refused(plot_logs, tmp_path):
     one = write_log(tmp_path / 'log-1', [1.0])
     (tmp_path / 'b32').mkdir()
     other = write_log(tmp_path / 'b32' / 'lin-b32-log-1', [2.0])
@@ -267,13 +275,13 @@ def test_two_files_of_one_epoch_in_a_series_are_refused(tmp_path):
     assert not (tmp_path / 'f.png').exists()
 
 
-def test_one_log_given_twice_in_a_series_is_refused(tmp_path):
+def test_one_log_given_twice_in_a_series_is_refused(plot_logs, tmp_path):
     log = write_log(tmp_path / 'log-1', [1.0])
     with pytest.raises(UserError, match='both are of epoch 1; give one file per epoch'):
         plot_logs.loss_points([log, log])
 
 
-def test_one_label_given_twice_is_refused(tmp_path):
+def test_one_label_given_twice_is_refused(plot_logs, tmp_path):
     paths = [write_log(tmp_path / f'log-{e}', [1.0]) for e in (1, 2)]
     result = run(
         'plot_logs.py',
