@@ -6,29 +6,24 @@ import numpy
 import pytest
 
 from course.kit.checking import tasks
-from course.kit.checking.verdict import Wrong, how_wrong
-
-plt = pytest.importorskip('plumbing.plotting').pyplot
+from course.kit.checking.verdict import PartError, how_wrong
 
 SERIES = [('linear', [(1, 0.086), (2, 0.079), (3, 0.078)]), ('MLP', [(1, 0.04), (3, 0.024)])]
 
 
-def panel(draw):
-    """An Axes drawn by `draw(ax)`."""
-    fig, ax = plt.subplots()
-    draw(ax)
-    return fig, ax
-
-
 def check(draw, ylabel='test error rate (%)', scale=100):
-    fig, ax = panel(draw)
+    """What the checker says of the panel that draw(ax) draws: None if it passes."""
+    from plumbing.plotting import pyplot  # here: collecting the tests loads no matplotlib
+
+    fig, ax = pyplot.subplots()
+    draw(ax)
     try:
         tasks.check_panel(ax, 'in the right panel (error)', SERIES, ylabel, scale)
         return None
-    except Wrong as e:
+    except PartError as e:
         return str(e)
     finally:
-        plt.close(fig)
+        pyplot.close(fig)
 
 
 def right(ax, x=lambda p: [e for e, _ in p], y=lambda p: [100 * v for _, v in p]):

@@ -190,10 +190,13 @@ def test_a_student_who_wrote_the_logistic_trains_the_linear_model(handout_logist
     work = tmp_path / 'h'
     shutil.copytree(folder, work, symlinks=True)
     data = folder / 'check-data' / 'mnist'
-    run = lambda *a: subprocess.run(  # noqa: E731
-        [sys.executable, *a, '--data', str(data)], cwd=work, capture_output=True, text=True,
-        timeout=120, check=False,
-    )  # fmt: skip
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, *args, '--data', str(data)], cwd=work, capture_output=True,
+            text=True, timeout=120, check=False,
+        )  # fmt: skip
+
     assert run('lin-train.py', '--init', 'lin-param-0').returncode == 0
     trained = run('lin-train.py', 'lin-param-0', 'lin-param-1', '--limit', '100')
     assert trained.returncode == 0, trained.stderr

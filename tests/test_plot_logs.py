@@ -55,27 +55,29 @@ NO_EPOCH = '; name each file for its epoch, as log-7, log-7.txt or lin-param-7.n
     'read, message',
     [
         (
-            lambda: plot_logs.loss_points(['log-1', 'a']),
+            lambda p: p.loss_points(['log-1', 'a']),
             'a: no epoch number at the end of the name a' + NO_EPOCH,
         ),
         (
-            lambda: plot_logs.error_points(['table']),
+            lambda p: p.error_points(['table']),
             "table: line 2: '0.0790' is a rate without the parameter file whose epoch it is; in a "
             'file of several rates, give each as PARAM_FILE RATE, as lin-test.py prints them for '
             'several files',
         ),
         (
-            lambda: plot_logs.error_points(['named']),
+            lambda p: p.error_points(['named']),
             'named: line 1: no epoch number at the end of the name best-param' + NO_EPOCH,
         ),
         (
-            lambda: plot_logs.error_points(['rate']),
+            lambda p: p.error_points(['rate']),
             'rate: no epoch number at the end of the name rate' + NO_EPOCH,
         ),
     ],
     ids=['log', 'bare rate among several', 'parameter file', 'file of one bare rate'],
 )
-def test_a_file_whose_name_gives_no_epoch_is_refused(tmp_path, monkeypatch, read, message):
+def test_a_file_whose_name_gives_no_epoch_is_refused(
+    plot_logs, tmp_path, monkeypatch, read, message
+):
     monkeypatch.chdir(tmp_path)
     write_log(tmp_path / 'log-1', [1.0])
     write_log(tmp_path / 'a', [2.0])
@@ -83,7 +85,7 @@ def test_a_file_whose_name_gives_no_epoch_is_refused(tmp_path, monkeypatch, read
     (tmp_path / 'named').write_text('best-param 0.0790\n')
     (tmp_path / 'rate').write_text('0.0790\n')
     with pytest.raises(UserError) as refusal:
-        read()
+        read(plot_logs)  # the module, imported by the fixture
     assert str(refusal.value) == message
 
 

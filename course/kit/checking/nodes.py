@@ -12,14 +12,14 @@ backward. The cases include a node used twice, where the two contributions must 
 import numpy
 
 from . import cases
-from .verdict import Wrong, close, how_wrong, raised, relative_error
+from .verdict import PartError, close, how_wrong, raised, relative_error
 
 VALUE_TOLERANCE = 1e-8  # values: numpy's rounding, whichever way a student writes a formula
 GRADIENT_TOLERANCE = 1e-6  # gradcheck.TOLERANCE: finite differences are that accurate here
 
 
 def check_forward(nn, node_type, node_cases, expected):
-    """None if forward computes every case's value of node_type right; Wrong otherwise."""
+    """None if forward computes every case's value of node_type right; PartError otherwise."""
     for case in node_cases:
         if cases.types_in(case) != {node_type}:
             continue  # a case with a combiner tests its backward
@@ -35,14 +35,14 @@ def check_forward(nn, node_type, node_cases, expected):
             want = expected[f'{node_type}/{case["name"]}/value{k}']
             got = n.value
             if got is None:
-                raise Wrong(f'{where}, node {k} has no value: forward must set n.value')
+                raise PartError(f'{where}, node {k} has no value: forward must set n.value')
             if numpy.shape(got) != want.shape:
-                raise Wrong(
+                raise PartError(
                     f'{where}, node {k} has a value of shape {numpy.shape(got)}, where it should '
                     f'be {want.shape}'
                 )
             if not close(want, got, VALUE_TOLERANCE):
-                raise Wrong(
+                raise PartError(
                     f'{where}, node {k} has the value {brief(got)}, where it should be '
                     f'{brief(want)}{how_wrong(want, got)}'
                 )
@@ -50,7 +50,7 @@ def check_forward(nn, node_type, node_cases, expected):
 
 
 def check_backward(nn, gradcheck, node_type, node_cases, expected, failing):
-    """None (or a note) if backward's case of node_type gives every var its gradient; Wrong
+    """None (or a note) if backward's case of node_type gives every var its gradient; PartError
     otherwise. `failing`: the parts that do not pass, which decide how each case is checked."""
     combiner = next(
         (c for c in cases.COMBINERS if c == node_type or f'backward:{c}' not in failing), None
@@ -66,11 +66,11 @@ def check_backward(nn, gradcheck, node_type, node_cases, expected, failing):
         check = by_differences if finite else by_expected
         try:
             check(nn, gradcheck, node_type, case, expected)
-        except Wrong as wrong:
+        except PartError as wrong:
             if not cases.uses_twice(case):
                 raise
             # the cases of single use come first, and passed
-            raise Wrong(
+            raise PartError(
                 f'{wrong}; a node used twice must receive the sum of both contributions '
                 '(add_grad adds them up; = keeps only the last)'
             ) from None
@@ -91,7 +91,7 @@ def by_differences(nn, gradcheck, node_type, case, expected):
     for var, error in results:
         if not gradcheck.passes(error):
             want = expected[f'{node_type}/{case["name"]}/grad{var.id}']
-            raise Wrong(
+            raise PartError(
                 f"{where}, node {var.id}'s gradient differs from finite differences by "
                 f'{error:.2g} (relative error){gradient_problem(var, want)}'
             )
@@ -114,9 +114,11 @@ def by_expected(nn, gradcheck, node_type, case, expected):
     for var in nodes[: len(case['vars'])]:
         want = expected[f'{key}/grad{var.id}']
         if var.grad is None or numpy.shape(var.grad) != want.shape:
-            raise Wrong(f"{where}, node {var.id}'s gradient is wrong{gradient_problem(var, want)}")
+            raise PartError(
+                f"{where}, node {var.id}'s gradient is wrong{gradient_problem(var, want)}"
+            )
         if not close(want, var.grad, GRADIENT_TOLERANCE):
-            raise Wrong(
+            raise PartError(
                 f"{where}, node {var.id}'s gradient differs from the solution's by "
                 f'{relative_error(want, var.grad):.2g} (relative error; finite differences need '
                 f'the forward cases, which do not pass yet){how_wrong(want, var.grad)}'

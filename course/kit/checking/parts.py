@@ -14,7 +14,7 @@ import os
 import numpy
 
 from . import cases, nodes, scripts, tasks
-from .verdict import Wrong
+from .verdict import PartError
 
 DATA = 'check-data'
 
@@ -80,9 +80,9 @@ def needs(name, chosen):
 
 
 def check(name, root, failing, folder):
-    """Check the part `name` of the handout at `root`: None or a note if it passes; Wrong, or the
-    stub's NotImplementedError, if not. `failing`: the parts that do not pass; `folder`: a
-    temporary folder for the files the scripts write."""
+    """Check the part `name` of the handout at `root`: None or a note if it passes; PartError,
+    or the stub's NotImplementedError, if not. `failing`: the parts that do not pass; `folder`:
+    a temporary folder for the files the scripts write."""
     data = os.path.join(root, DATA)
     info, numbers = manifest(root), expected(root)
     kind, _, node_type = name.partition(':')
@@ -97,32 +97,34 @@ def check(name, root, failing, folder):
         return nodes.check_backward(nn, gradcheck, node_type, node_cases, numbers, failing)
     mnist, logs = os.path.join(data, 'mnist'), os.path.join(data, 'logs')
     if name == 'sgd':
-        return scripts.check_sgd(
-            root, mnist, numbers, failing, folder, lambda: student_module('nn')
-        )
+        return scripts.check_sgd(root, mnist, numbers, failing, folder, student_nn)
     if name == 'error_rate':
         params = os.path.join(data, 'params')
-        nn = lambda: student_module('nn')  # noqa: E731
-        return scripts.check_error_rate(root, mnist, numbers, failing, params, nn)
+        return scripts.check_error_rate(root, mnist, numbers, failing, params, student_nn)
     if name == 'avg_loss':
         student_module('avg_loss')
         return tasks.check_average(root, logs, numbers)
     if name == 'plot_logs':
         student_module('plot_logs')
         return tasks.check_plot(root, logs, numbers, failing, folder)
-    raise Wrong(f'this checker does not know the part {name!r}')
+    raise PartError(f'this checker does not know the part {name!r}')
+
+
+def student_nn():
+    """The student's nn.py, imported: the scripts' checks import it only once they need it."""
+    return student_module('nn')
 
 
 def student_module(name):
-    """The module `name` of the handout (nn, avg_loss, ...), imported; Wrong, naming its file,
+    """The module `name` of the handout (nn, avg_loss, ...), imported; PartError, naming its file,
     if it cannot be."""
     try:
         return importlib.import_module(name)
     except (NotImplementedError, KeyboardInterrupt):
         raise
     except SyntaxError as e:
-        raise Wrong(
+        raise PartError(
             f'{name}.py does not import: {type(e).__name__}: {e.msg} (line {e.lineno})'
         ) from None
     except BaseException as e:
-        raise Wrong(f'{name}.py does not import: {type(e).__name__}: {e}') from None
+        raise PartError(f'{name}.py does not import: {type(e).__name__}: {e}') from None

@@ -18,7 +18,7 @@ import tempfile
 import time
 
 from . import parts
-from .verdict import Wrong
+from .verdict import PartError
 
 MAX_VERDICT = 100_000  # bytes: a verdict is a line, not a flood
 
@@ -93,7 +93,7 @@ def child_main(root, name, failing, memory_mb, writer):
             verdict = ('passed', note or '')
         except NotImplementedError as e:
             verdict = ('not written', str(e) or 'NotImplementedError')
-        except Wrong as e:
+        except PartError as e:
             verdict = ('failed', str(e))
         except MemoryError:
             verdict = ('failed', f'ran out of memory (the limit is {memory_mb:,} MB)')

@@ -19,7 +19,7 @@ import sys
 import numpy
 
 from . import standin
-from .verdict import Wrong, raised, relative_error
+from .verdict import PartError, raised, relative_error
 
 # (what, script, --init options, training options); the steps are few, the data is small
 STANDIN_RUNS = [
@@ -46,7 +46,7 @@ REAL_TOLERANCE = 1e-6  # a student's backward may round otherwise, over 60 steps
 
 def run(root, script, args, nn=None):
     """Run `root/script args` in this process, with `nn` as the module nn if given; (stdout,
-    stderr). What the script raises is raised here, but SystemExit, which ends --init: Wrong
+    stderr). What the script raises is raised here, but SystemExit, which ends --init: PartError
     if its status is not 0."""
     saved = sys.argv, sys.modules.get('nn')
     sys.argv = [script, *map(str, args)]
@@ -59,7 +59,7 @@ def run(root, script, args, nn=None):
     except SystemExit as e:
         if e.code not in (None, 0):
             last = (err.getvalue().strip().splitlines() or [f'exit status {e.code}'])[-1]
-            raise Wrong(f'{script} {" ".join(map(str, args))} ended with: {last}') from None
+            raise PartError(f'{script} {" ".join(map(str, args))} ended with: {last}') from None
     finally:
         sys.argv = saved[0]
         if saved[1] is None:
@@ -83,17 +83,17 @@ def train(root, job, nn, data, folder):
     run(root, script, ['--init', first, *init, '--overwrite'], nn)
     try:
         run(root, script, [first, out, *options, '--data', data, '--overwrite'], nn)
-    except (NotImplementedError, Wrong, KeyboardInterrupt):
+    except (NotImplementedError, PartError, KeyboardInterrupt):
         raise
     except Exception as e:
         raise raised(f'{script} {" ".join(options)}', e) from None
     if not os.path.exists(out):
-        raise Wrong(f'{script} {" ".join(options)} wrote no parameter file')
+        raise PartError(f'{script} {" ".join(options)} wrote no parameter file')
     return params(first), params(out)
 
 
 def check_sgd(root, data, expected, failing, folder, nn_module):
-    """None (or a note) if the SGD step of both training scripts is right; Wrong otherwise."""
+    """None (or a note) if the SGD step of both training scripts is right; PartError otherwise."""
     for i, job in enumerate(STANDIN_RUNS):
         first, got = train(root, job, standin.module(), data, folder)
         compare_steps(job, first, got, expected, f'sgd/standin/{i}', 'a stand-in for nn.py')
@@ -107,7 +107,7 @@ def check_sgd(root, data, expected, failing, folder, nn_module):
 
 
 def compare_steps(job, first, got, expected, key, nn_name, tolerance=SGD_TOLERANCE):
-    """Wrong, naming the parameter and how it is off, unless got is the solution's."""
+    """PartError, naming the parameter and how it is off, unless got is the solution's."""
     what, script, _, options = job
     steps = int(options[1])
     for name in sorted(got):
@@ -135,14 +135,14 @@ def compare_steps(job, first, got, expected, key, nn_name, tolerance=SGD_TOLERAN
                         ' (for a batch of B rows, the loss is one number per row and backward '
                         'gives the gradient of their sum: the step is lr / B)'
                     )
-        raise Wrong(
+        raise PartError(
             f'{script} {" ".join(options)} ({what}), with {nn_name}: {name} after {steps} '
             f"samples differs from the solution's by {error:.2g} (relative error){problem}"
         )
 
 
 def check_error_rate(root, data, expected, failing, params_folder, nn_module):
-    """None (or a note) if both test scripts print the right error rate; Wrong otherwise."""
+    """None (or a note) if both test scripts print the right error rate; PartError otherwise."""
     for script, param_file in TEST_RUNS:
         rate(root, script, param_file, standin.module(), data, params_folder, expected,
              'error_rate/standin', 'a stand-in for nn.py (made-up scores)')  # fmt: skip
@@ -156,11 +156,11 @@ def check_error_rate(root, data, expected, failing, params_folder, nn_module):
 
 
 def rate(root, script, param_file, nn, data, params_folder, expected, key, nn_name):
-    """Run a test script on a parameter file; Wrong unless it prints the solution's rate."""
+    """Run a test script on a parameter file; PartError unless it prints the solution's rate."""
     path = os.path.join(params_folder, param_file)
     try:
         out, _ = run(root, script, [path, '--data', data], nn)
-    except (NotImplementedError, Wrong, KeyboardInterrupt):
+    except (NotImplementedError, PartError, KeyboardInterrupt):
         raise
     except Exception as e:
         raise raised(f'{script} {param_file}', e) from None
@@ -170,14 +170,14 @@ def rate(root, script, param_file, nn, data, params_folder, expected, key, nn_na
     try:
         got = float(out.split()[-1])
     except (ValueError, IndexError):
-        raise Wrong(f'{where}, printed {out.strip()[:80]!r}, not an error rate') from None
+        raise PartError(f'{where}, printed {out.strip()[:80]!r}, not an error rate') from None
     if abs(got - want) > 1e-4:
         problem = ''
         if abs(got - (1 - want)) <= 1e-4:
             problem = ': that is the rate of right answers'
         elif got > 1:
             problem = ': a rate is at most 1; is total the number of images?'
-        raise Wrong(f'{where}, printed {got:.4f} where the rate is {want:.4f}{problem}')
+        raise PartError(f'{where}, printed {got:.4f} where the rate is {want:.4f}{problem}')
 
 
 def needs(failing, models, testing=False):

@@ -14,7 +14,7 @@ import os
 import numpy
 
 from . import scripts
-from .verdict import Wrong, numbers, raised
+from .verdict import PartError, numbers, raised
 
 SHORT = [0.5, 1.5, 2.5, 0.25]  # a list whose every entry counts, the last most of all
 LOSS_LABEL = 'average training loss (cross entropy)'
@@ -22,7 +22,8 @@ ERROR_LABEL = 'test error rate (%)'
 
 
 def check_average(root, logs, expected):
-    """None if avg_loss.average and ./avg_loss.py give the solution's averages; Wrong otherwise."""
+    """None if avg_loss.average and ./avg_loss.py give the solution's averages; PartError
+    otherwise."""
     from plumbing import logs as read
 
     import avg_loss
@@ -41,15 +42,15 @@ def check_average(root, logs, expected):
         except Exception as e:
             raise raised(what, e) from None
         if not isinstance(got, (int, float, numpy.floating, numpy.integer)):
-            raise Wrong(f'{what} is {got!r}, not a number')
+            raise PartError(f'{what} is {got!r}, not a number')
         if abs(got - want) > 1e-9 * max(1, abs(want)):
-            raise Wrong(f'{what} is {got:.6g}, where it is {want:.6g}{off_by(losses, got)}')
+            raise PartError(f'{what} is {got:.6g}, where it is {want:.6g}{off_by(losses, got)}')
     paths = [os.path.join(logs, f'lin-log-{e}') for e in (1, 2)]
     out, _ = scripts.run(root, 'avg_loss.py', paths)
     printed = [line.split()[-1] for line in out.splitlines()]
     wanted = [f'{float(expected[f"avg_loss/log/lin-log-{e}"]):.6f}' for e in (1, 2)]
     if printed != wanted:
-        raise Wrong(f'./avg_loss.py lin-log-1 lin-log-2 printed {printed}, not {wanted}')
+        raise PartError(f'./avg_loss.py lin-log-1 lin-log-2 printed {printed}, not {wanted}')
     return None
 
 
@@ -85,7 +86,7 @@ def series(expected):
 
 
 def check_plot(root, logs, expected, failing, folder):
-    """None (or a note) if plot_logs draws each series right; Wrong otherwise."""
+    """None (or a note) if plot_logs draws each series right; PartError otherwise."""
     import plot_logs
 
     loss, error = series(expected)
@@ -96,7 +97,7 @@ def check_plot(root, logs, expected, failing, folder):
     except Exception as e:
         raise raised('plot_logs.figure(loss series, error series)', e) from None
     if len(fig.axes) != 2:
-        raise Wrong(f'the figure has {len(fig.axes)} panels (axes), not 2: loss and error')
+        raise PartError(f'the figure has {len(fig.axes)} panels (axes), not 2: loss and error')
     panels = [('left', 'loss', loss, LOSS_LABEL, 1), ('right', 'error', error, ERROR_LABEL, 100)]
     for ax, (side, kind, drawn, ylabel, scale) in zip(fig.axes, panels, strict=True):
         check_panel(ax, f'in the {side} panel ({kind})', drawn, ylabel, scale)
@@ -108,29 +109,29 @@ def check_plot(root, logs, expected, failing, folder):
     scripts.run(root, 'plot_logs.py', args)
     with open(out, 'rb') as f:
         if not f.read(8).startswith(b'\x89PNG'):
-            raise Wrong('./plot_logs.py figure.png ... wrote no PNG')
+            raise PartError('./plot_logs.py figure.png ... wrote no PNG')
     return None
 
 
 def check_panel(ax, where, drawn, ylabel, scale):
-    """Wrong unless ax has one line per series: its label, x the epochs, y the values."""
+    """PartError unless ax has one line per series: its label, x the epochs, y the values."""
     lines = ax.get_lines()
     if len(lines) != len(drawn):
-        raise Wrong(f'{where}, {len(lines)} lines are drawn; there are {len(drawn)} series')
+        raise PartError(f'{where}, {len(lines)} lines are drawn; there are {len(drawn)} series')
     for line, (label, points) in zip(lines, drawn, strict=True):
         epochs = [e for e, _ in points]
         values = [scale * v for _, v in points]
         x, y = list(map(float, line.get_xdata())), list(map(float, line.get_ydata()))
         what = f'{where}, the line of {label!r}'
         if line.get_label() != label:
-            raise Wrong(f'{what} is labelled {line.get_label()!r}')
+            raise PartError(f'{what} is labelled {line.get_label()!r}')
         if len(x) != len(epochs) or not numpy.allclose(x, epochs):
             problem = ''
             if len(x) == len(epochs) and numpy.allclose(numpy.abs(numpy.subtract(x, epochs)), 1):
                 problem = ': shifted by one; each point is at the epoch it gives'
             elif len(x) == len(epochs) and numpy.allclose(x, values):
                 problem = ': those are the values; are x and y swapped?'
-            raise Wrong(f'{what} has x = {numbers(x)}, where the epochs are {epochs}{problem}')
+            raise PartError(f'{what} has x = {numbers(x)}, where the epochs are {epochs}{problem}')
         if len(y) != len(values) or not numpy.allclose(y, values, rtol=1e-9):
             problem = ''
             if (
@@ -139,10 +140,10 @@ def check_panel(ax, where, drawn, ylabel, scale):
                 and numpy.allclose(numpy.multiply(y, scale), values)
             ):
                 problem = f': the values times {scale} (in percent) are wanted'
-            raise Wrong(
+            raise PartError(
                 f'{what} has y = {numbers(y)}, where the values are {numbers(values)}{problem}'
             )
     if 'epoch' not in ax.get_xlabel().lower():
-        raise Wrong(f'{where}, the x axis is labelled {ax.get_xlabel()!r}, not as epochs')
+        raise PartError(f'{where}, the x axis is labelled {ax.get_xlabel()!r}, not as epochs')
     if ax.get_ylabel() != ylabel:
-        raise Wrong(f'{where}, the y axis is labelled {ax.get_ylabel()!r}, not {ylabel!r}')
+        raise PartError(f'{where}, the y axis is labelled {ax.get_ylabel()!r}, not {ylabel!r}')

@@ -1,17 +1,17 @@
 """What a check says: a part passes, or fails with the first thing that is wrong, in one line.
 
-    raise Wrong('on logistic(a) with a (4,), node 0's gradient differs ...')
+    raise PartError('on logistic(a) with a (4,), node 0's gradient differs ...')
 
-A check returns a note (or None) when its part passes, and raises Wrong when it does not. A
+A check returns a note (or None) when its part passes, and raises PartError when it does not. A
 NotImplementedError, the stub's, is let through: the runner reports the part as not written.
 """
 
 import numpy
 
 
-# a verdict on the student's code, not an error of the checker's: no Error in its name
-class Wrong(Exception):  # noqa: N818
-    """A part that runs but gives a wrong result; the message says what is wrong."""
+class PartError(Exception):
+    """A part that runs but gives a wrong result; the message says what is wrong (a verdict on
+    the student's code, not an error of the checker's)."""
 
 
 def relative_error(want, got):
@@ -57,11 +57,11 @@ def numbers(values, digits=4):
 
 
 def raised(what, error):
-    """Wrong for an exception that the student's code raised: its type and message."""
+    """PartError for an exception that the student's code raised: its type and message."""
     if isinstance(error, MemoryError):
-        return Wrong(f'{what} ran out of memory (over the limit of ./check.py --memory)')
+        return PartError(f'{what} ran out of memory (over the limit of ./check.py --memory)')
     text = str(error).strip().splitlines()[0] if str(error).strip() else ''
     hint = ''
     if isinstance(error, ValueError) and ('mismatch' in text or 'shape' in text):
         hint = ' (the shapes do not fit: is a transpose missing, or are the factors swapped?)'
-    return Wrong(f'{what} raised {type(error).__name__}: {text[:300]}{hint}')
+    return PartError(f'{what} raised {type(error).__name__}: {text[:300]}{hint}')
