@@ -160,6 +160,7 @@ def readme(parts):
         parts='\n'.join(rows),
         files=', '.join(f'`{f}`' for f in files),
         report='\n'.join(lines),
+        example=f'{parts[0].name:<17} ',
         nodes=node_table({p.name for p in parts}),
     )
 

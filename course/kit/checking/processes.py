@@ -66,7 +66,10 @@ def check_one(root, name, failing, timeout, memory_mb):
     finally:
         stop(child)
     if verdict is not None:
-        return tuple(verdict)
+        known = ('passed', 'failed', 'not written')
+        if isinstance(verdict, list) and len(verdict) == 2 and verdict[0] in known:
+            return verdict[0], str(verdict[1])[:2000]
+        return ('failed', 'the check sent a verdict that is not one')  # the student's code did?
     if timed_out:
         return ('stopped', f'stopped after {timeout:g} s: an endless loop, or far too slow?')
     code = child.exitcode
