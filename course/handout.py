@@ -76,7 +76,12 @@ def make(out, parts, zip_path):
 
 
 def refuse_to_replace(out, zip_path):
-    """UserError if `out` is a non-empty folder, or `zip_path` a file, that is not a handout."""
+    """UserError if `out` is a non-empty folder, or `zip_path` a file, that is not a handout, or
+    if either cannot be written."""
+    parent = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
+        raise UserError(f'{out}: cannot write in {parent} (not a folder, or not writable)')
+    atomic.check_output(zip_path)
     if os.path.exists(out):
         if not os.path.isdir(out):
             raise UserError(f'{out}: exists and is not a folder; not writing a handout over it')
