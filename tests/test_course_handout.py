@@ -218,6 +218,7 @@ def test_a_folder_that_is_not_a_handout_is_never_written_over(tmp_path):
     assert_fails(
         run_handout(tmp_path / 'x', '--parts', 'backward:nope'), "no part 'backward:nope'"
     )
+    assert_fails(run_handout(tmp_path / 'no' / 'h'), f'h: cannot write in {tmp_path / "no"}')
     assert sorted(os.listdir(tmp_path)) == ['h.zip', 'notes']
 
 
