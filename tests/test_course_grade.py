@@ -131,6 +131,10 @@ def test_a_class_is_graded_and_no_submission_harms_another_or_the_teacher(
         ('avg_loss.py', 'return math.fsum(losses) / len(losses)',
          'hog = []\n    while True:\n        hog.append(bytearray(10**8))'),
     ])  # fmt: skip
+    # eve: nn.py loops as it is imported: its parts fail at once, not each after its time
+    solution(subs / 'eve')
+    with open(subs / 'eve' / 'nn.py', 'a') as f:
+        f.write('\nwhile True:\n    pass\n')
     # mallory: right, and at import, attacks the handout, the others, the grades, the network
     listener = Listener()
     canary, papers = tmp_path / 'canary', tmp_path / 'papers'  # the teacher's other files
@@ -145,7 +149,7 @@ def test_a_class_is_graded_and_no_submission_harms_another_or_the_teacher(
         z.writestr('nn.py', 'My answers are in the essay.\n')
         z.writestr('../escape.py', 'print(1)\n')
     before = tree(folder), tree(subs), tree(papers)
-    result = run_grader(folder, subs, tmp_path / 'grades.csv', '--timeout', 6, '--jobs', 4)
+    result = run_grader(folder, subs, tmp_path / 'grades.csv', '--timeout', 6, '--jobs', 5)
     listener.close()
     assert result.returncode == 0, result.stderr
     assert 'each in bubblewrap' in result.stderr.splitlines()[0]
@@ -153,11 +157,12 @@ def test_a_class_is_graded_and_no_submission_harms_another_or_the_teacher(
     assert listener.received == [] and not canary.exists()
     assert not (tmp_path / 'escape.py').exists() and not (subs / 'escape.py').exists()
     found = rows(tmp_path / 'grades.csv')
-    assert list(found) == ['alice', 'bob', 'mallory', 'zed']
+    assert list(found) == ['alice', 'bob', 'eve', 'mallory', 'zed']
     scores = {s: [found[s][p] for p in [*PARTS, 'total']] for s in found}
     assert scores == {
         'alice': ['1', '2', '1', '4'],
         'bob': ['0', '0', '0', '0'],
+        'eve': ['0', '0', '1', '1'],
         'mallory': ['1', '2', '1', '4'],
         'zed': ['0', '0', '0', '0'],
     }, (tmp_path / 'grades.csv').read_text()
@@ -169,6 +174,12 @@ def test_a_class_is_graded_and_no_submission_harms_another_or_the_teacher(
         'avg_loss: FAILED: the average of a log: average([0.5, 1.5, 2.5, 0.25]) ran out of '
         'memory' in bob
     )
+    eve = found['eve']['notes']
+    assert (
+        'backward:logistic: STOPPED: backward of logistic: importing nn.py was stopped after '
+        '6 s' in eve
+    )
+    assert 'grade.py: eve: 1/4 (' in result.stderr
     zed = found['zed']['notes']
     assert "zed.zip: skipped the entry '../escape.py': a path outside its folder" in zed
     assert 'nn.py does not import: SyntaxError' in zed

@@ -79,13 +79,24 @@ def needs(name, chosen):
     return [p for p in wanted if p in chosen and p != name]
 
 
+def modules(name):
+    """The student's modules that the check of part `name` imports, in the order it does."""
+    kind = name.partition(':')[0]
+    if kind in ('forward', 'backward'):
+        return ['nn']
+    return {'avg_loss': ['avg_loss'], 'plot_logs': ['avg_loss', 'plot_logs']}.get(name, [])
+
+
 def check(name, root, failing, folder):
     """Check the part `name` of the handout at `root`: None or a note if it passes; PartError,
     or the stub's NotImplementedError, if not. `failing`: the parts that do not pass; `folder`:
     a temporary folder for the files the scripts write."""
+    kind, _, node_type = name.partition(':')
+    if kind == 'import':  # a module of the student's, imported alone, before the parts
+        student_module(node_type)
+        return None
     data = os.path.join(root, DATA)
     info, numbers = manifest(root), expected(root)
-    kind, _, node_type = name.partition(':')
     if kind in ('forward', 'backward'):
         nn = student_module('nn')
         node_cases = [dict(c, vars=[numbers[f'{node_type}/{c["name"]}/var{i}']

@@ -36,8 +36,20 @@ def check_parts(root, manifest_parts, names, timeout, memory_mb, deadline=None):
             todo += parts.needs(name, chosen)
     results, failing = {}, set()
     parts.warm(root, wanted)
+    # each module of the student's imported once first: one that loops or crashes as it is
+    # imported fails all its parts at once, rather than costing each part its time
+    broken = {}
+    for module in dict.fromkeys(m for n in sorted(wanted) for m in parts.modules(n)):
+        status, message = check_one(root, f'import:{module}', set(), timeout, memory_mb)
+        if status == 'stopped':
+            broken[module] = (status, f'importing {module}.py was {message}')
+        elif status != 'passed':
+            broken[module] = (status, message)
     for name in parts.order([n for n in chosen if n in wanted]):
-        if deadline is not None and time.monotonic() > deadline:
+        problem = next((broken[m] for m in parts.modules(name) if m in broken), None)
+        if problem:
+            results[name] = problem
+        elif deadline is not None and time.monotonic() > deadline:
             results[name] = ('not checked', 'the time for the whole check ran out first')
         else:
             results[name] = check_one(root, name, failing, timeout, memory_mb)
