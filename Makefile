@@ -120,6 +120,19 @@ $(RUNS)/seeds.txt: $(SEED_ERRORS)
 $(RUNS):
 	mkdir -p $@
 
+# A course (README, "A course kit"): make handout writes handout/ and handout.zip, the parts of
+# PARTS left to the students; make grade grades the folders and zips of SUBMISSIONS with it.
+HANDOUT ?= handout
+PARTS ?= default
+SUBMISSIONS ?= submissions
+GRADES ?= grades.csv
+
+handout: $(SETUP)
+	$(PYTHON) course/handout.py $(HANDOUT) --parts $(PARTS)
+
+grade: $(SETUP)
+	$(PYTHON) course/grade.py $(HANDOUT) $(SUBMISSIONS) $(GRADES)
+
 # The stamp is a copy of the requirements installed: a newer requirements.txt installs again.
 # The parameter files depend on it only for order, so a new package version retrains nothing.
 .venv/requirements.txt: requirements.txt
@@ -146,5 +159,5 @@ format: $(SETUP)
 clean:
 	rm -rf $(RUNS)
 
-.PHONY: all clean format lint seeds test .venv
+.PHONY: all clean format grade handout lint seeds test .venv
 .DELETE_ON_ERROR:

@@ -117,6 +117,18 @@ def epoch_ticks(first, last):
     return [first] + [int(t) for t in inner if first + gap <= t <= last - gap] + [last]
 
 
+def draw_panel(ax, series, ylabel, scale=1):
+    """Draw each (label, points) of `series` on the matplotlib Axes `ax` as one line, labelled
+    `label`: the points' epochs on the x axis, their values times `scale` on the y axis (scale
+    100 shows error rates in percent). Label the x axis 'epoch' and the y axis `ylabel`.
+    `points` is [(epoch, value)], sorted by epoch, as loss_points and error_points give."""
+    for label, points in series:
+        x, y = zip(*points, strict=True)
+        ax.plot(x, [scale * v for v in y], marker='o', label=label)
+    ax.set_xlabel('epoch')
+    ax.set_ylabel(ylabel)
+
+
 def figure(loss_series, error_series, title=None, error_axis='test error rate'):
     """The loss series (left panel) and the error series (right panel), as a Figure. The panels
     share their epoch axis (sharex): the same range and ticks, whatever epochs each one has."""
@@ -133,15 +145,10 @@ def figure(loss_series, error_series, title=None, error_axis='test error rate'):
         1, len(panels), figsize=(6 * len(panels), 4.2), squeeze=False, sharex=True
     )
     for ax, (series, ylabel, scale) in zip(axes[0], panels, strict=True):
-        lines = []
-        for label, points in series:
-            x, y = zip(*points, strict=True)
-            lines += ax.plot(x, [scale * v for v in y], marker='o', label=label)
+        draw_panel(ax, series, ylabel, scale)
         ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))  # 8.6, not 8.75 or 8.50
-        ax.set_xlabel('epoch')
-        ax.set_ylabel(ylabel)
         # lines and labels given: found by itself, a label such as _baseline would be left out
-        ax.legend(lines, [label for label, _ in series])
+        ax.legend(ax.get_lines(), [label for label, _ in series])
     epochs = [x for series, _, _ in panels for _, points in series for x, _ in points]
     axes[0, 0].set_xticks(epoch_ticks(min(epochs), max(epochs)))  # on both panels: shared
     if title:

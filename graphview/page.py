@@ -33,7 +33,8 @@ def data(graph, names=None, title='A computation graph'):
 
     {'title': str, 'loss': the loss's id, 'seed': the value backward starts from (dL/dL = 1),
      'nodes': [{'id', 'type', 'name' (or None), 'children': [ids], 'needs_grad',
-                'formula': how its value follows from its children's, '{0} + {1}' (None for a var),
+                'formula': how its value follows from its children's, 'relu({0})' (None for a
+                var),
                 'column', 'row': its place in the picture}],
      'steps': [{'kind': 'value', 'node': id, 'value': v}
                or {'kind': 'contribution', 'parent': id, 'child': id, 'arg': the child's place,

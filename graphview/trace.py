@@ -24,7 +24,7 @@ class Value(collections.namedtuple('Value', 'node value')):
 class Contribution(collections.namedtuple('Contribution', 'child parent formula delta total arg')):
     """A step of backward: `parent` adds `delta` to the gradient of `child`, which is now
     `total` (copies). `formula` is delta's, as formulas.py writes it, with node ids for its
-    letters: 'dL/dnode4 node0^T' where formulas.py says 'dL/dx = dL/dn A^T'. `arg` is the child's
+    letters: 'dL/dnode4 node0' for a formula 'dL/dx = dL/dn w'. `arg` is the child's
     place among the parent's children: g.add(a, a) passes two contributions to a, arg 0 and 1."""
 
 

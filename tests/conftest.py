@@ -125,3 +125,58 @@ def small_data(tmp_path_factory):
 def lin0(tmp_path):
     run('lin-train.py', '--init', tmp_path / 'lin-param-0', check=0)
     return tmp_path / 'lin-param-0'
+
+
+def make_handout(tmp_path_factory, name, parts):
+    """A handout of `parts` ('all', 'default' or names), made in-process: (folder, zip)."""
+    from course import catalogue, handout
+
+    folder = tmp_path_factory.mktemp('handouts') / name
+    handout.make(str(folder), catalogue.resolve(parts), str(folder) + '.zip')
+    return folder, folder.with_suffix('.zip')
+
+
+@pytest.fixture(scope='session')
+def handout_all(tmp_path_factory):
+    """A handout with every part left to the student."""
+    return make_handout(tmp_path_factory, 'all', 'all')
+
+
+@pytest.fixture(scope='session')
+def handout_logistic(tmp_path_factory):
+    """A small handout: the logistic's forward and backward, and the average of a log."""
+    return make_handout(
+        tmp_path_factory, 'logistic', 'forward:logistic,backward:logistic,avg_loss'
+    )
+
+
+def handout_copy(handout, target):
+    """A copy of a handout folder to check a submission in (check.py --submission writes
+    into it), without the data set, which the checker does not read."""
+    import shutil
+
+    shutil.copytree(handout, target, ignore=shutil.ignore_patterns('data', '__pycache__'))
+    return target
+
+
+def check(folder, *args, timeout=300):
+    """Run the handout's ./check.py with args; the CompletedProcess (text)."""
+    return subprocess.run(
+        [sys.executable, 'check.py', *map(str, args)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=dict(os.environ, PYTHONDONTWRITEBYTECODE='1'),
+    )
+
+
+def report(result):
+    """{part: (score, max, message)} from the lines of ./check.py's report."""
+    found = {}
+    for line in result.stdout.splitlines()[:-1]:
+        name, points, message = line.split(maxsplit=2)
+        score, most = points.split('/')
+        found[name] = (int(score), int(most), message)
+    return found

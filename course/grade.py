@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Grade a class: a folder of submissions in, a CSV out, one row per student, one column per
+part, the total and notes.
+
+    ./course/grade.py handout submissions grades.csv
+
+`handout` is the teacher's handout folder (course/handout.py made it): its checker and data
+grade every submission. In `submissions`, each folder or zip is one student's, named for the
+student (alice/ or alice.zip); only the part files are taken from it. Each submission is checked
+in its own temporary copy of the handout, in a process of its own with limits on time and
+memory, inside bubblewrap where it works (course/sandbox.py says what that isolates, and what
+is left without it). A submission that cannot be read, or whose code loops, crashes or grabs
+memory, costs that student those parts and is said in the notes; the grader goes on.
+"""
+
+import concurrent.futures
+import csv
+import io
+import json
+import os
+import sys
+import time
+
+if __package__ in (None, ''):  # ./course/grade.py: the project's folder, for its modules
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+from plumbing import atomic, errors, options
+from plumbing.errors import UserError
+
+from course import sandbox
+
+FIRST, LAST = 'student', ['total', 'notes']  # a grade sheet's first and last columns
+
+
+def submissions(folder):
+    """[(student, path)] of the folders and files in `folder`, by name; hidden ones skipped."""
+    found = []
+    for name in sorted(os.listdir(folder)):
+        if not name.startswith('.'):
+            student = name[:-4] if name.lower().endswith('.zip') else name
+            found.append((student, os.path.join(folder, name)))
+    return found
+
+
+def check_output(path, submissions_folder):
+    """UserError unless the CSV `path` can be written without destroying anything: a file there
+    must be a grade sheet (a CSV whose header starts with 'student' and ends with 'total,
+    notes'), and it must not be among the submissions."""
+    inside = os.path.commonpath([os.path.abspath(path), os.path.abspath(submissions_folder)])
+    if inside == os.path.abspath(submissions_folder):
+        raise UserError(f'{path}: is in the submissions folder; write the grades elsewhere')
+    if os.path.exists(path):
+        try:
+            with open(path, newline='', encoding='utf-8') as f:
+                header = next(csv.reader(f), [])
+        except (OSError, UnicodeDecodeError, csv.Error):
+            header = []
+        if header[:1] != [FIRST] or header[-2:] != LAST:
+            raise UserError(f'{path}: exists and is not a grade sheet; not writing over it')
+    atomic.check_output(path)
+
+
+def cell(text):
+    """A CSV cell that a spreadsheet shows as text, never runs: a leading =, +, - or @ quoted."""
+    text = str(text)
+    return "'" + text if text[:1] in ('=', '+', '-', '@') else text
+
+
+def number(value):
+    """2 for 2.0: points as a person writes them."""
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def grade(handout, folder, limits, jobs, use_sandbox):
+    """[(student, {part: (score, message)} or None, notes, seconds)], in the students' order,
+    each reported on stderr as it finishes."""
+    entries = submissions(folder)
+    with open(os.path.join(handout, 'check-data', 'handout.json'), encoding='utf-8') as f:
+        most = sum(p['points'] for p in json.load(f)['parts'])
+
+    def one(entry):
+        student, path = entry
+        started = time.monotonic()
+        try:
+            found, notes = sandbox.check_submission(
+                handout, path, limits, hide=[folder], sandbox=use_sandbox
+            )
+        except OSError as e:  # a file of the submission that cannot be read, say
+            found, notes = None, [f'{path}: {e.strerror or e}']
+        return student, found, notes, time.monotonic() - started
+
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        try:
+            for student, found, notes, seconds in pool.map(one, entries):
+                total = sum(s for s, _ in found.values()) if found else 0
+                print(f'grade.py: {student}: {number(total)}/{most} ({seconds:.0f} s)',
+                      file=sys.stderr)  # fmt: skip
+                results.append((student, found, notes, seconds))
+        except KeyboardInterrupt:  # Ctrl-C: stop the checks now, not when they end
+            sandbox.stop_all()
+            pool.shutdown(cancel_futures=True)  # the running ones end at once, their copies gone
+            raise
+    return results
+
+
+def brief(message):
+    """A part's message for the notes: its stub's task left out, which every student has."""
+    return 'not written yet' if message.startswith('not written yet') else message or '?'
+
+
+def sheet(manifest, results):
+    """The grade sheet's CSV text: a row per student, a column per part, total and notes."""
+    names = [p['name'] for p in manifest['parts']]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator='\n')
+    writer.writerow([FIRST, *names, *LAST])
+    points = {p['name']: p['points'] for p in manifest['parts']}
+    for student, checked, notes, _ in results:
+        found = checked or dict.fromkeys(names, (0, ''))
+        why = [f'{n}: {brief(found[n][1])}' for n in names if found[n][0] < points[n]]
+        total = sum(score for score, _ in found.values())
+        row = [student, *(number(found[n][0]) for n in names), number(total)]
+        writer.writerow([cell(v) for v in [*row, '\n'.join([*notes, *why])]])
+    return out.getvalue()
+
+
+def main():
+    parser = options.Parser(
+        usage='%(prog)s HANDOUT SUBMISSIONS OUT.csv [options]',
+        description='Grade each folder or zip of SUBMISSIONS with the checker of the handout '
+        'folder HANDOUT, each in a sandbox; write one row per student to OUT.csv.',
+    )
+    parser.add_argument('handout', metavar='HANDOUT', help="the teacher's handout folder")
+    parser.add_argument('folder', metavar='SUBMISSIONS', help='a folder of folders or zips')
+    parser.add_argument('out', metavar='OUT.csv', help='the grade sheet to write')
+    parser.add_argument(
+        '--timeout',
+        type=options.number(float, 0),
+        default=20,
+        metavar='S',
+        help='seconds for each part (default: %(default)s)',
+    )
+    parser.add_argument(
+        '--total-timeout',
+        type=options.number(float, 0),
+        default=240,
+        metavar='S',
+        help='seconds for a submission: the parts not started by then score 0 (default: '
+        '%(default)s)',
+    )
+    parser.add_argument(
+        '--memory',
+        type=options.number(int, 64),
+        default=1024,
+        metavar='MB',
+        help='memory for each process (default: %(default)s MB)',
+    )
+    parser.add_argument(
+        '--jobs',
+        type=options.number(int, 1),
+        default=os.cpu_count() or 1,
+        help='submissions checked at once (default: the cores, %(default)s)',
+    )
+    parser.add_argument(
+        '--no-sandbox', action='store_true', help='never use bubblewrap, even where it works'
+    )
+    args = parser.parse_args()
+    manifest_path = os.path.join(args.handout, 'check-data', 'handout.json')
+    if not os.path.isfile(manifest_path):
+        raise UserError(f'{args.handout}: not a handout folder (no {manifest_path})')
+    if not os.path.isdir(args.folder):
+        raise UserError(f'{args.folder}: not a folder of submissions')
+    check_output(args.out, args.folder)
+    with open(manifest_path, encoding='utf-8') as f:
+        manifest = json.load(f)
+    use_sandbox = not args.no_sandbox and sandbox.bwrap() is not None
+    count = len(submissions(args.folder))
+    print(
+        f'grade.py: {count} submissions, {len(manifest["parts"])} parts, '
+        + (
+            'each in bubblewrap'
+            if use_sandbox
+            else 'WITHOUT a sandbox (no working bwrap): limits and temporary copies only'
+        ),
+        file=sys.stderr,
+    )
+    limits = {'timeout': args.timeout, 'total': args.total_timeout, 'memory': args.memory}
+    started = time.monotonic()
+    results = grade(args.handout, args.folder, limits, args.jobs, use_sandbox)
+    with atomic.output_file(args.out) as f:
+        f.write(sheet(manifest, results).encode('utf-8'))
+    print(
+        f'grade.py: {count} submissions graded in {time.monotonic() - started:.0f} s -> '
+        f'{args.out}',
+        file=sys.stderr,
+    )
+
+
+if __name__ == '__main__':
+    errors.in_one_line()
+    main()

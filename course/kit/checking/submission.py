@@ -1,0 +1,156 @@
+"""Take the part files of a submission, a folder or a zip, into a handout: nothing else, and
+never a write outside the handout.
+
+    notes = take_parts('alice.zip', ['nn.py', 'avg_loss.py'], handout_folder)
+
+Each part file is looked for by its name anywhere in the submission (a zip of the folder puts
+it one folder down), the shallowest first. What cannot be taken is left as the handout has it
+(its stub, which scores 0) and said in a note: a missing file, one that is not text or is too
+big, a symlink. A zip is read without unpacking it: its entries' names are never paths on this
+disk. A zip that is not one, that would unpack to too much (a zip bomb) or that holds too many
+entries is refused as a whole; an entry whose name leaves the zip's folder ('../x', '/etc/x')
+or that is a symlink is skipped, with a note.
+"""
+
+import os
+import stat
+import zipfile
+import zlib
+
+MAX_FILE = 1_000_000  # bytes: a part file is a few kilobytes of Python
+MAX_ZIP = 50_000_000  # bytes on disk
+MAX_UNPACKED = 200_000_000  # bytes, all entries together, as the zip declares them
+MAX_ENTRIES = 10_000
+MAX_DEPTH = 6  # folders down, in a submitted folder
+
+
+def take_parts(source, files, dest):
+    """Copy the part files `files` of the submission `source` into the folder `dest`; the
+    notes on what could not be taken, or was taken from a place worth saying."""
+    if os.path.isdir(source):
+        found, notes = in_folder(source, files)
+    elif os.path.isfile(source) and (source.endswith('.zip') or zipfile.is_zipfile(source)):
+        found, notes = in_zip(source, files)
+    else:
+        return [f'{os.path.basename(source)}: not a folder or a zip file; nothing taken']
+    folders = sorted({p.rpartition('/')[0] for p, data in found.values() if '/' in p and data})
+    if folders:  # a zip of the folder, say: worth a word, not a problem
+        notes.append(f'part files taken from {", ".join(f + "/" for f in folders)}')
+    for name in files:
+        if name not in found:
+            notes.append(f"no {name} in the submission: the handout's is checked")
+            continue
+        data = found[name][1]
+        if data is None:  # found, and refused: its note says why
+            continue
+        try:
+            data.decode('utf-8')
+        except UnicodeDecodeError:
+            notes.append(f"{name}: not UTF-8 text: the handout's is checked")
+            continue
+        with open(os.path.join(dest, name), 'wb') as f:
+            f.write(data)
+    return notes
+
+
+def pick(paths, name, notes):
+    """The shallowest of `paths` (relative, '/'-separated) whose file name is `name`."""
+    candidates = sorted(
+        (p.count('/'), p)
+        for p in paths
+        if p.rsplit('/', 1)[-1] == name and '__MACOSX/' not in p and not p.startswith('.')
+    )
+    if not candidates:
+        return None
+    if len(candidates) > 1 and candidates[0][0] == candidates[1][0]:
+        notes.append(f'several {name} at one depth; took {candidates[0][1]}')
+    return candidates[0][1]
+
+
+def in_folder(root, files):
+    """({name: (path in the folder, bytes)}, notes) of the part files in the folder `root`."""
+    paths, notes = {}, []
+    for folder, subfolders, names in os.walk(root):  # never follows a symlinked folder
+        relative = os.path.relpath(folder, root)
+        depth = 0 if relative == '.' else relative.count(os.sep) + 1
+        if depth >= MAX_DEPTH:
+            subfolders[:] = []
+        subfolders[:] = [s for s in subfolders if not s.startswith('.')]
+        for name in names:
+            if name in files:
+                path = name if relative == '.' else f'{relative}/{name}'.replace(os.sep, '/')
+                paths[path] = os.path.join(folder, name)
+        if len(paths) > MAX_ENTRIES:
+            break
+    found = {}
+    for name in files:
+        chosen = pick(paths, name, notes)
+        if chosen is None:
+            continue
+        path = paths[chosen]
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+            notes.append(f"{chosen}: a symlink or not a file: the handout's is checked")
+            found[name] = (chosen, None)
+        elif info.st_size > MAX_FILE:
+            notes.append(f"{chosen}: over {MAX_FILE:,} bytes: the handout's is checked")
+            found[name] = (chosen, None)
+        else:
+            with open(path, 'rb') as f:
+                found[name] = (chosen, f.read(MAX_FILE + 1))
+    return found, notes
+
+
+def in_zip(path, files):
+    """({name: (path in the zip, bytes)}, notes) of the part files in the zip file `path`."""
+    label = os.path.basename(path)
+    if os.path.getsize(path) > MAX_ZIP:
+        return {}, [f'{label}: over {MAX_ZIP:,} bytes; nothing taken']
+    try:
+        with zipfile.ZipFile(path) as z:
+            entries = z.infolist()
+            if len(entries) > MAX_ENTRIES:
+                return {}, [
+                    f'{label}: {len(entries):,} entries, over {MAX_ENTRIES:,}; nothing taken'
+                ]
+            unpacked = sum(e.file_size for e in entries)
+            if unpacked > MAX_UNPACKED:
+                return {}, [
+                    f'{label}: would unpack to {unpacked:,} bytes (a zip bomb?); nothing taken'
+                ]
+            return read_entries(z, entries, files, label)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        return {}, [f'{label}: not a readable zip file ({e}); nothing taken']
+
+
+def read_entries(z, entries, files, label):
+    """({name: (path, bytes)}, notes) of the part files among a zip's entries, read with a
+    cap."""
+    notes, usable = [], {}
+    for e in entries:
+        name = e.filename.replace('\\', '/')
+        parts = name.split('/')
+        if name.startswith('/') or '..' in parts or ':' in parts[0]:
+            notes.append(f'{label}: skipped the entry {e.filename!r}: a path outside its folder')
+        elif stat.S_ISLNK(e.external_attr >> 16):
+            notes.append(f'{label}: skipped the entry {e.filename!r}: a symlink')
+        elif not e.is_dir():
+            usable[name] = e
+    found = {}
+    for name in files:
+        chosen = pick(usable, name, notes)
+        if chosen is None:
+            continue
+        try:
+            with z.open(usable[chosen]) as f:
+                data = f.read(MAX_FILE + 1)  # no more than that is unpacked, whatever it claims
+        except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, OSError) as e:
+            notes.append(f"{label}: {chosen} cannot be read ({e}): the handout's is checked")
+            found[name] = (chosen, None)
+            continue
+        if len(data) > MAX_FILE:
+            notes.append(f"{label}: {chosen} is over {MAX_FILE:,} bytes: the handout's is checked")
+            found[name] = (chosen, None)
+        else:
+            found[name] = (chosen, data)
+    return found, notes

@@ -1,0 +1,306 @@
+"""course/grade.py: a class graded into a CSV, each submission in its own sandboxed copy of the
+teacher's handout; a loop, a crash, a runaway allocation, an attack or a malformed zip costs
+that student only, and never writes outside the copy."""
+
+import csv
+import hashlib
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import zipfile
+
+import pytest
+from conftest import ROOT, assert_fails
+
+from course import grade, sandbox
+from course.kit.checking import submission
+
+PARTS = ['forward:logistic', 'backward:logistic', 'avg_loss']  # handout_logistic's
+FILES = ['avg_loss.py', 'nn.py', 'numerics.py']
+
+
+def tree(folder):
+    """{path: sha256} of every file under folder."""
+    found = {}
+    for top, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(top, name)
+            with open(path, 'rb') as f:
+                found[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
+    return found
+
+
+def solution(folder, changes=None):
+    """The project's part files in `folder`, each (file, right, wrong) of `changes` applied."""
+    os.makedirs(folder, exist_ok=True)
+    for name in FILES:
+        shutil.copyfile(os.path.join(ROOT, name), os.path.join(folder, name))
+    for name, right, wrong in changes or []:
+        path = os.path.join(folder, name)
+        with open(path) as f:
+            text = f.read()
+        assert text.count(right) == 1, right
+        with open(path, 'w') as f:
+            f.write(text.replace(right, wrong))
+    return folder
+
+
+def run_grader(*args):
+    return subprocess.run(
+        [sys.executable, os.path.join(ROOT, 'course', 'grade.py'), *map(str, args)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+
+
+def rows(path):
+    with open(path, newline='') as f:
+        return {row['student']: row for row in csv.DictReader(f)}
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that records what it receives: the network a sandbox hides."""
+
+    def __init__(self):
+        self.server = socket.create_server(('127.0.0.1', 0))
+        self.server.settimeout(0.2)
+        self.port, self.received, self.running = self.server.getsockname()[1], [], True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while self.running:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(2)
+                self.received.append(connection.recv(100))
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.server.close()
+
+
+ATTACK = """
+import glob, os, shutil, socket
+for target in {targets!r}:  # the teacher's handout, the other submissions, the grades
+    shutil.rmtree(target, ignore_errors=True)
+    for path in glob.glob(os.path.join(target, '**'), recursive=True):
+        try:
+            with open(path, 'w') as f:
+                f.write('pwned')
+        except OSError:
+            pass
+try:
+    with open({canary!r}, 'w') as f:
+        f.write('pwned')
+except OSError:
+    pass
+try:
+    socket.create_connection(('127.0.0.1', {port}), timeout=1).sendall(b'pwned')
+except OSError:
+    pass
+"""
+
+
+@pytest.mark.skipif(sandbox.bwrap() is None, reason='bubblewrap (bwrap) is not installed here, '
+                    'or does not work: apt-get install bubblewrap')  # fmt: skip
+def test_a_class_is_graded_and_no_submission_harms_another_or_the_teacher(
+    handout_logistic, tmp_path
+):
+    folder, _ = handout_logistic
+    subs = tmp_path / 'submissions'
+    subs.mkdir()
+    # alice: complete, zipped with her folder in it
+    solution(tmp_path / 'alice-work' / 'my project')
+    with zipfile.ZipFile(subs / 'alice.zip', 'w') as z:
+        for name in FILES:
+            z.write(tmp_path / 'alice-work' / 'my project' / name, f'my project/{name}')
+    # bob: a loop in backward, a crash in forward, memory without end in the average
+    solution(subs / 'bob', [
+        ('nn.py', 'add_grad(n, 0, n.grad * numerics.logistic_slope(c[0].value))',
+         'while True:\n                pass'),
+        ('nn.py', 'n.value = numerics.logistic(n.children[0].value)',
+         'import os, signal; os.kill(os.getpid(), signal.SIGSEGV)'),
+        ('avg_loss.py', 'return math.fsum(losses) / len(losses)',
+         'hog = []\n    while True:\n        hog.append(bytearray(10**8))'),
+    ])  # fmt: skip
+    # eve: nn.py loops as it is imported: its parts fail at once, not each after its time
+    solution(subs / 'eve')
+    with open(subs / 'eve' / 'nn.py', 'a') as f:
+        f.write('\nwhile True:\n    pass\n')
+    # mallory: right, and at import, attacks the handout, the others, the grades, the network
+    listener = Listener()
+    canary, papers = tmp_path / 'canary', tmp_path / 'papers'  # the teacher's other files
+    papers.mkdir()
+    (papers / 'exam.md').write_text('the questions of the exam')
+    solution(subs / 'mallory')
+    with open(subs / 'mallory' / 'nn.py', 'a') as f:
+        targets = [str(folder), str(subs), str(tmp_path / 'grades.csv'), str(papers)]
+        f.write(ATTACK.format(targets=targets, canary=str(canary), port=listener.port))
+    # zed: not Python, and a zip entry that climbs out of its folder
+    with zipfile.ZipFile(subs / 'zed.zip', 'w') as z:
+        z.writestr('nn.py', 'My answers are in the essay.\n')
+        z.writestr('../escape.py', 'print(1)\n')
+    before = tree(folder), tree(subs), tree(papers)
+    result = run_grader(folder, subs, tmp_path / 'grades.csv', '--timeout', 6, '--jobs', 5)
+    listener.close()
+    assert result.returncode == 0, result.stderr
+    assert 'each in bubblewrap' in result.stderr.splitlines()[0]
+    assert (tree(folder), tree(subs), tree(papers)) == before
+    assert listener.received == [] and not canary.exists()
+    assert not (tmp_path / 'escape.py').exists() and not (subs / 'escape.py').exists()
+    found = rows(tmp_path / 'grades.csv')
+    assert list(found) == ['alice', 'bob', 'eve', 'mallory', 'zed']
+    scores = {s: [found[s][p] for p in [*PARTS, 'total']] for s in found}
+    assert scores == {
+        'alice': ['1', '2', '1', '4'],
+        'bob': ['0', '0', '0', '0'],
+        'eve': ['0', '0', '1', '1'],
+        'mallory': ['1', '2', '1', '4'],
+        'zed': ['0', '0', '0', '0'],
+    }, (tmp_path / 'grades.csv').read_text()
+    assert found['alice']['notes'] == 'part files taken from my project/'
+    bob = found['bob']['notes']
+    assert 'forward:logistic: FAILED: forward of logistic: the check crashed (signal 11)' in bob
+    assert 'backward:logistic: STOPPED: backward of logistic: stopped after 6 s' in bob
+    assert (
+        'avg_loss: FAILED: the average of a log: average([0.5, 1.5, 2.5, 0.25]) ran out of '
+        'memory' in bob
+    )
+    eve = found['eve']['notes']
+    assert (
+        'backward:logistic: STOPPED: backward of logistic: importing nn.py was stopped after '
+        '6 s' in eve
+    )
+    assert 'grade.py: eve: 1/4 (' in result.stderr
+    zed = found['zed']['notes']
+    assert "zed.zip: skipped the entry '../escape.py': a path outside its folder" in zed
+    assert 'nn.py does not import: SyntaxError' in zed
+    assert 'no avg_loss.py in the submission' in zed
+
+
+def test_without_a_sandbox_the_limits_still_stop_a_loop(handout_logistic, tmp_path):
+    folder, _ = handout_logistic
+    subs = tmp_path / 'submissions'
+    solution(subs / 'bob', [('avg_loss.py', 'return math.fsum(losses) / len(losses)',
+                             'while True:\n        pass')])  # fmt: skip
+    result = run_grader(folder, subs, tmp_path / 'g.csv', '--timeout', 3, '--no-sandbox')
+    assert result.returncode == 0, result.stderr
+    assert 'WITHOUT a sandbox' in result.stderr
+    bob = rows(tmp_path / 'g.csv')['bob']
+    assert [bob[p] for p in [*PARTS, 'total']] == ['1', '2', '0', '3']
+    assert 'avg_loss: STOPPED: the average of a log: stopped after 3 s' in bob['notes']
+
+
+def test_a_file_that_is_not_a_grade_sheet_is_never_written_over(handout_logistic, tmp_path):
+    folder, _ = handout_logistic
+    (tmp_path / 'subs').mkdir()
+    (tmp_path / 'marks.csv').write_text('name,mark\nalice,9\n')
+    assert_fails(run_grader(folder, tmp_path / 'subs', tmp_path / 'marks.csv'),
+                 'marks.csv: exists and is not a grade sheet')  # fmt: skip
+    assert (tmp_path / 'marks.csv').read_text() == 'name,mark\nalice,9\n'
+    assert_fails(run_grader(folder, tmp_path / 'subs', tmp_path / 'subs' / 'g.csv'),
+                 'is in the submissions folder')  # fmt: skip
+    assert_fails(run_grader(tmp_path, tmp_path / 'subs', tmp_path / 'g.csv'), 'not a handout')
+
+
+def test_a_grade_sheet_quotes_what_a_spreadsheet_would_run():
+    manifest = {'parts': [{'name': 'avg_loss', 'points': 1}]}
+    text = grade.sheet(manifest, [('=HYPERLINK("x")', {'avg_loss': (1.0, '')}, [], 0)])
+    assert list(csv.reader(io.StringIO(text))) == [
+        ['student', 'avg_loss', 'total', 'notes'],
+        ['\'=HYPERLINK("x")', '1', '1', ''],
+    ]
+
+
+# --- Taking the part files of a submission: malformed ones, in-process --------------------------
+
+
+def zipped(path, entries):
+    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return str(path)
+
+
+def take(tmp_path, source, files=('nn.py', 'avg_loss.py')):
+    dest = tmp_path / 'dest'
+    dest.mkdir(exist_ok=True)
+    notes = submission.take_parts(str(source), list(files), str(dest))
+    return notes, sorted(os.listdir(dest))
+
+
+def test_a_zip_of_a_folder_gives_its_files_and_says_where_they_were(tmp_path):
+    source = zipped(tmp_path / 's.zip', {'work/nn.py': 'x = 1\n', 'work/avg_loss.py': 'y = 2\n',
+                                        '__MACOSX/work/._nn.py': '\0\1'})  # fmt: skip
+    notes, taken = take(tmp_path, source)
+    assert notes == ['part files taken from work/'] and taken == ['avg_loss.py', 'nn.py']
+    assert (tmp_path / 'dest' / 'nn.py').read_text() == 'x = 1\n'
+
+
+def test_missing_and_binary_files_are_left_as_the_handout_has_them(tmp_path):
+    source = zipped(tmp_path / 's.zip', {'nn.py': b'\xff\xfe\x00binary'})
+    notes, taken = take(tmp_path, source)
+    assert notes == [
+        "nn.py: not UTF-8 text: the handout's is checked",
+        "no avg_loss.py in the submission: the handout's is checked",
+    ]
+    assert taken == []
+
+
+def test_entries_that_leave_the_zip_or_are_links_are_skipped_and_nothing_written_outside(
+    tmp_path,
+):
+    path = tmp_path / 'evil.zip'
+    with zipfile.ZipFile(path, 'w') as z:
+        for name in ('../nn.py', '/tmp/avg_loss.py', 'a/../../avg_loss.py', 'C:/nn.py'):
+            z.writestr(name, 'bad = 1\n')
+        link = zipfile.ZipInfo('avg_loss.py')
+        link.external_attr = (0o120777) << 16  # a symlink, to /etc/passwd
+        z.writestr(link, '/etc/passwd')
+    notes, taken = take(tmp_path, path)
+    assert taken == []
+    assert len([n for n in notes if 'a path outside its folder' in n]) == 4
+    assert "evil.zip: skipped the entry 'avg_loss.py': a symlink" in notes
+    assert sorted(os.listdir(tmp_path)) == ['dest', 'evil.zip']
+
+
+def test_a_zip_bomb_a_huge_file_and_a_broken_zip_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(submission, 'MAX_UNPACKED', 4_000_000)  # 200 MB takes long to pack
+    bomb = zipped(tmp_path / 'bomb.zip', {f'{i}.txt': bytes(1_500_000) for i in range(4)})
+    assert os.path.getsize(bomb) < 20_000
+    assert take(tmp_path, bomb)[0] == [
+        'bomb.zip: would unpack to 6,000,000 bytes (a zip bomb?); nothing taken',
+        "no nn.py in the submission: the handout's is checked",
+        "no avg_loss.py in the submission: the handout's is checked",
+    ]
+    big = zipped(tmp_path / 'big.zip', {'nn.py': b' ' * 2_000_000})
+    assert (
+        "big.zip: nn.py is over 1,000,000 bytes: the handout's is checked"
+        in take(tmp_path, big)[0]
+    )
+    (tmp_path / 'broken.zip').write_bytes(b'PK\x03\x04 and then nothing')
+    assert take(tmp_path, tmp_path / 'broken.zip')[0][0].startswith(
+        'broken.zip: not a readable zip file'
+    )
+    monkeypatch.setattr(submission, 'MAX_ZIP', 10_000)  # 50 MB on disk takes long to write
+    huge = zipped(tmp_path / 'huge.zip', {'nn.py': os.urandom(20_000)})
+    assert take(tmp_path, huge)[0][0] == 'huge.zip: over 10,000 bytes; nothing taken'
+    (tmp_path / 'essay.docx').write_bytes(b'not a zip')
+    assert take(tmp_path, tmp_path / 'essay.docx')[0] == [
+        'essay.docx: not a folder or a zip file; nothing taken'
+    ]
+
+
+def test_a_symlink_in_a_submitted_folder_is_not_followed(tmp_path):
+    (tmp_path / 'sub').mkdir()
+    os.symlink('/etc/passwd', tmp_path / 'sub' / 'nn.py')
+    notes, taken = take(tmp_path, tmp_path / 'sub', ['nn.py'])
+    assert notes == ["nn.py: a symlink or not a file: the handout's is checked"] and taken == []

@@ -1,0 +1,254 @@
+"""The handout and its checker, as a teacher and a student use them: every part unwritten scores
+0, each with its own task; the complete project scores full marks; wrong solutions fail their
+own part only, saying what is wrong; no answer is handed out."""
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from conftest import ROOT, assert_fails, check, handout_copy, report
+
+from course import catalogue, handout, leaks, transform
+
+
+def manifest(folder):
+    with open(folder / 'check-data' / 'handout.json') as f:
+        return json.load(f)
+
+
+def test_every_part_unwritten_scores_0_each_stopped_by_its_own_stub(handout_all, tmp_path):
+    folder, _ = handout_all
+    result = check(handout_copy(folder, tmp_path / 'h'))
+    assert result.returncode == 1 and result.stderr == ''
+    found = report(result)
+    parts = manifest(folder)['parts']
+    assert list(found) == [p['name'] for p in parts] and len(parts) == 26
+    for p in parts:  # nothing crashed outside the stubs: each stopped at its own task
+        wanted = f'not written yet: {p["task"]}; see tutorial section {p["section"]}'
+        assert found[p['name']] == (0, p['points'], wanted)
+    assert result.stdout.splitlines()[-1] == 'total 0/39: 0 of 26 parts pass'
+    # and the student's README shows this very report
+    readme = (folder / 'README.md').read_text()
+    assert readme.split('As handed out, it says:\n\n```text\n')[1].split('```')[0] == result.stdout
+
+
+def test_the_complete_project_checked_as_a_submission_scores_full_marks(handout_all, tmp_path):
+    folder, _ = handout_all
+    result = check(handout_copy(folder, tmp_path / 'h'), '--submission', ROOT, '--json', 'r.json')
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert all(score == most for score, most, _ in report(result).values()), result.stdout
+    assert result.stdout.splitlines()[-1] == 'total 39/39: 26 of 26 parts pass'
+    results = json.loads((tmp_path / 'h' / 'r.json').read_text())
+    assert results['score'] == 39 and len(results['tests']) == 26
+    assert 'NotImplementedError' in (tmp_path / 'h' / 'nn.py').read_text()  # checked in a copy
+    assert {'name', 'score', 'max_score', 'output'} <= set(results['tests'][0])
+
+
+# (part, file, the right code, a wrong one, words its failure must say)
+WRONG = [
+    ('backward:logistic', 'nn.py', 'add_grad(n, 0, n.grad * numerics.logistic_slope(',
+     'add_grad(n, 0, -n.grad * numerics.logistic_slope(',
+     ["node 0's gradient differs from finite differences by 2", 'times -1 (a sign?)']),
+    ('backward:mul', 'nn.py', 'add_grad(n, 0, n.grad @ c[1].value.T)',
+     'add_grad(n, 0, n.grad @ c[1].value)', ['mul(a, b) with a', 'is a transpose missing']),
+    ('backward:tanh', 'nn.py', 'add_grad(n, 0, n.grad * numerics.tanh_slope(c[0].value))',
+     'c[0].grad = n.grad * numerics.tanh_slope(c[0].value)',
+     ['on add(tanh(a), tanh(a))', '0.5 times the right one', 'a node used twice must receive '
+      'the sum of both contributions']),
+    ('backward:emul', 'nn.py', 'add_grad(n, 0, n.grad * c[1].value)',
+     'add_grad(n, 0, 2 * n.grad * c[1].value)', ['it is 2 times the right one']),
+    ('forward:relu', 'nn.py', 'numpy.maximum(n.children[0].value, 0)',
+     'numpy.minimum(n.children[0].value, 0)', ['node 1 has the value [0, 0], where it should be']),
+    ('sgd', 'lin-train.py', 'w.value -= step * w.grad', 'w.value += step * w.grad',
+     ['w after 20 samples', 'it moved up the gradient, not down']),
+    ('error_rate', 'mlp-test.py', '!= label).sum()', '== label).sum()',
+     ['mlp-test.py mlp-param-1', 'that is the rate of right answers']),
+    ('avg_loss', 'avg_loss.py', 'math.fsum(losses) / len(losses)',
+     'math.fsum(losses[:-1]) / len(losses[:-1])',
+     ['average([0.5, 1.5, 2.5, 0.25]) is 1.5, where it is 1.1875', 'without the last loss']),
+    ('plot_logs', 'plot_logs.py', 'ax.plot(x, [scale', 'ax.plot([e - 1 for e in x], [scale',
+     ["the line of 'linear' has x = [0, 1, 2], where the epochs are [1, 2, 3]: shifted by one"]),
+]  # fmt: skip
+
+
+def test_wrong_solutions_each_fail_exactly_their_own_part_saying_what_is_wrong(
+    handout_all, tmp_path
+):
+    # all at once, in the complete project: each part's check stands alone (forward:relu is
+    # wrong, and backward:relu still passes; backward:mul is wrong, and sgd still passes)
+    submission = tmp_path / 'submission'
+    submission.mkdir()
+    for name in {f for p in manifest(handout_all[0])['parts'] for f in p['files']}:
+        shutil.copyfile(os.path.join(ROOT, name), submission / name)
+    for _, name, right, wrong, _ in WRONG:
+        text = (submission / name).read_text()
+        assert text.count(right) == 1, right
+        (submission / name).write_text(text.replace(right, wrong))
+    result = check(handout_copy(handout_all[0], tmp_path / 'h'), '--submission', submission)
+    found = report(result)
+    failed = {name for name, (score, most, _) in found.items() if score < most}
+    assert failed == {part for part, *_ in WRONG}, result.stdout
+    for part, _, _, _, words in WRONG:
+        message = found[part][2]
+        assert message.startswith('FAILED: '), message
+        for w in words:
+            assert w in message, (part, message)
+
+
+def test_a_part_that_waits_for_another_says_so_and_is_still_checked(handout_all, tmp_path):
+    # only the scripts' parts written: the SGD step is checked with the stand-in for nn.py
+    submission = tmp_path / 's'
+    submission.mkdir()
+    for name in ('lin-train.py', 'mlp-train.py', 'lin-test.py', 'mlp-test.py'):
+        shutil.copyfile(os.path.join(ROOT, name), submission / name)
+    folder = handout_copy(handout_all[0], tmp_path / 'h')
+    result = check(folder, '--submission', submission, '--part', 'sgd,error_rate')
+    found = report(result)
+    assert list(found) == ['sgd', 'error_rate']  # the parts they wait for are not listed
+    assert (
+        found['sgd'][:2] == (2, 2)
+        and 'not yet run with your nn.py, which needs ' in (found['sgd'][2])
+    )
+    assert 'forward:add, forward:mul' in found['error_rate'][2]
+
+
+def test_the_handout_holds_no_answer_no_cache_no_history_and_no_tests(handout_all):
+    folder, zip_path = handout_all
+    parts = catalogue.resolve('all')
+    code = handout.sources()
+    _, removed = transform.transform(code, parts)
+    answers = leaks.solution_texts(code, removed)
+    assert sum(map(len, answers.values())) > 100  # the search has something to find
+    assert leaks.search(str(folder), answers) == []
+    assert leaks.search(str(zip_path), answers) == []
+    with zipfile.ZipFile(zip_path) as z:
+        names = z.namelist()
+    on_disk = [os.path.relpath(os.path.join(d, f), folder) for d, _, fs in os.walk(folder)
+               for f in fs]  # fmt: skip
+    assert sorted(names) == sorted(on_disk)
+    for name in names:
+        assert not name.endswith('.pyc') and '__pycache__' not in name, name
+        assert not name.startswith(('.git/', 'tests/', 'bench/', 'course/', 'figures/')), name
+    assert 'README.md' in names and 'TEACHER.md' not in names and 'answers.md' not in names
+
+
+def test_the_student_readme_asks_the_discussion_questions_and_answers_none(handout_all):
+    readme = (handout_all[0] / 'README.md').read_text()
+    with open(os.path.join(ROOT, 'course', 'answers.md')) as f:
+        answers = f.read()
+    assert 'Why do we not need to run topological sort' in readme
+    assert 'Where is SGD implemented?' in readme
+    # each answer's first words are nowhere in the student's README
+    for answer in [a.split('\n')[0] for a in answers.split('**Answer.** ')[1:]]:
+        assert answer[:40] not in readme, answer
+    assert (
+        '| `logistic` | `g.logistic(a)` | your part (1.1): see its builder | your part (1.2) |'
+        in (readme)
+    )
+    assert '$' not in readme.replace('$(', '').replace('$i', '')  # every placeholder filled
+
+
+def test_the_zip_has_gradescopes_files_at_its_root_executable(handout_all):
+    _, zip_path = handout_all
+    with zipfile.ZipFile(zip_path) as z:
+        for name in ('setup.sh', 'run_autograder', 'check.py', 'lin-train.py'):
+            mode = z.getinfo(name).external_attr >> 16
+            assert stat.S_ISREG(mode) and mode & 0o111, name
+        assert z.getinfo('nn.py').external_attr >> 16 & 0o111 == 0
+        assert z.getinfo('check-data/handout.json')
+
+
+def test_run_autograder_grades_a_submission_into_gradescopes_results(handout_logistic, tmp_path):
+    folder, _ = handout_logistic
+    handout_copy(folder, tmp_path / 'source')
+    (tmp_path / 'submission' / 'my work').mkdir(parents=True)  # an upload, unpacked
+    for name in ('nn.py', 'numerics.py'):
+        shutil.copyfile(os.path.join(ROOT, name), tmp_path / 'submission' / 'my work' / name)
+    env = dict(os.environ, AUTOGRADER_ROOT=str(tmp_path), PATH=os.path.dirname(sys.executable)
+               + os.pathsep + os.environ['PATH'])  # fmt: skip
+    result = subprocess.run(
+        ['bash', str(tmp_path / 'source' / 'run_autograder')],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    results = json.loads((tmp_path / 'results' / 'results.json').read_text())
+    scores = {t['name'].split(': ')[0]: (t['score'], t['max_score']) for t in results['tests']}
+    assert scores == {'forward:logistic': (1, 1), 'backward:logistic': (2, 2), 'avg_loss': (0, 1)}
+    assert results['score'] == 3
+    assert 'not written yet: avg_loss: return the average' in results['tests'][2]['output']
+    assert 'no avg_loss.py in the submission' in results['output']
+
+
+def test_a_student_who_wrote_the_logistic_trains_the_linear_model(handout_logistic, tmp_path):
+    # the logistic's parts unwritten: the linear classifier does not need them
+    folder, _ = handout_logistic
+    work = tmp_path / 'h'
+    shutil.copytree(folder, work, symlinks=True)
+    data = folder / 'check-data' / 'mnist'
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, *args, '--data', str(data)], cwd=work, capture_output=True,
+            text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    assert run('lin-train.py', '--init', 'lin-param-0').returncode == 0
+    trained = run('lin-train.py', 'lin-param-0', 'lin-param-1', '--limit', '100')
+    assert trained.returncode == 0, trained.stderr
+    assert len(trained.stdout.splitlines()) == 100
+    assert run('mlp-train.py', '--init', 'mlp-param-0', '--hidden', '4').returncode == 0
+    stub = run('mlp-train.py', 'mlp-param-0', 'mlp-param-1', '--limit', '10')
+    assert 'NotImplementedError: forward of logistic: set n.value' in stub.stderr
+    assert not (work / 'mlp-param-1').exists()
+
+
+def test_a_folder_that_is_not_a_handout_is_never_written_over(tmp_path):
+    (tmp_path / 'notes').mkdir()
+    (tmp_path / 'notes' / 'mine.txt').write_text('keep me')
+    result = run_handout(tmp_path / 'notes', cwd=tmp_path)
+    assert_fails(result, 'notes: a folder that is not empty and not a handout')
+    assert os.listdir(tmp_path / 'notes') == ['mine.txt'] and not (tmp_path / 'notes.zip').exists()
+    (tmp_path / 'h.zip').write_text('a zip of something else')
+    assert_fails(run_handout(tmp_path / 'h', cwd=tmp_path), 'h.zip: exists and is not a handout')
+    assert_fails(
+        run_handout(tmp_path / 'x', '--parts', 'backward:nope'), "no part 'backward:nope'"
+    )
+    assert_fails(run_handout(tmp_path / 'no' / 'h'), f'h: cannot write in {tmp_path / "no"}')
+    assert sorted(os.listdir(tmp_path)) == ['h.zip', 'notes']
+
+
+def test_a_handout_is_made_again_in_its_place_with_other_parts(tmp_path):
+    out, zip_path = str(tmp_path / 'h'), str(tmp_path / 'h.zip')
+    handout.make(out, catalogue.resolve('avg_loss'), zip_path)
+    (tmp_path / 'h' / 'scratch.txt').write_text('a student tried it out')
+    handout.make(out, catalogue.resolve('plot_logs'), zip_path)
+    assert [p['name'] for p in manifest(tmp_path / 'h')['parts']] == ['plot_logs']
+    assert not (tmp_path / 'h' / 'scratch.txt').exists()
+    assert sorted(os.listdir(tmp_path)) == ['h', 'h.zip']  # nothing left half-written
+    with zipfile.ZipFile(zip_path) as z:
+        assert 'plot_logs' in z.read('check-data/handout.json').decode()
+
+
+def test_the_list_names_every_part_and_the_default_ones():
+    result = run_handout('--list')
+    lines = result.stdout.splitlines()
+    assert len(lines) == 27 and lines[-1] == '* the default parts'
+    assert lines[0].startswith('  forward:add ') and lines[2].startswith('* forward:logistic ')
+
+
+def run_handout(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, os.path.join(ROOT, 'course', 'handout.py'), *map(str, args)],
+        cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize('name', ['setup.sh', 'run_autograder'])
+def test_gradescopes_scripts_are_valid_bash(name):
+    result = subprocess.run(['bash', '-n', os.path.join(ROOT, 'course', 'kit', name)], check=False)
+    assert result.returncode == 0

@@ -1,0 +1,123 @@
+"""course/transform.py and course/leaks.py: each part found with the ast module and replaced by a
+stub that runs; what only served it taken out; its answers known, and found where they show."""
+
+import ast
+import os
+
+import pytest
+from conftest import ROOT
+
+from course import catalogue, handout, leaks, transform
+
+
+@pytest.fixture(scope='module')
+def sources():
+    return handout.sources()
+
+
+def test_every_part_is_found_once_in_each_of_its_files_and_its_stub_parses(sources):
+    parts = list(catalogue.catalogue().values())
+    student, removed = transform.transform(sources, parts)
+    for part in parts:
+        files = [r.file for r in removed[part.name] if not r.strings and r.file != 'numerics.py']
+        assert files == list(part.files), part.name
+        for path in part.files:
+            stub = f'raise NotImplementedError({part.task!r})'
+            text = student[path].replace('\n', ' ')
+            assert stub in text or part.task.split()[0] in text, (part.name, path)
+    for text in student.values():
+        ast.parse(text)  # every file the student gets is Python
+
+
+def test_a_stub_says_the_task_and_points_to_the_tutorial_and_the_checker(sources):
+    (part,) = catalogue.resolve('backward:logistic')
+    student, _ = transform.transform(sources, [part])
+    case = student['nn.py'].split("elif n.type == 'logistic':")[2].split('elif')[0]
+    assert (
+        '# Your part, tutorial section 1.2: ./check.py --part backward:logistic checks it.' in case
+    )
+    assert "'backward of logistic: add_grad(n, 0, dL/da), from n.grad = dL/dn'" in case
+    assert 'logistic_slope' not in case
+    assert all(len(line) < 100 for text in student.values() for line in text.splitlines())
+
+
+def test_parts_are_found_by_the_syntax_tree_not_by_the_layout(sources):
+    # the same code, laid out otherwise: a comment between the test and the body, blank lines,
+    # other spacing; the stub replaces the same statements
+    changed = dict(sources)
+    changed['nn.py'] = sources['nn.py'].replace(
+        "        elif n.type == 'relu':\n            add_grad(",
+        "        elif n.type  ==  'relu' :\n            # a note of the teacher's\n\n"
+        '            add_grad(',
+    )
+    assert changed['nn.py'] != sources['nn.py']
+    (part,) = catalogue.resolve('backward:relu')
+    student, _ = transform.transform(changed, [part])
+    assert 'c[0].value > 0' not in student['nn.py'].split('def backward')[1]
+    assert 'a note of the teacher' not in student['nn.py']
+    assert "n.type  ==  'relu' :" in student['nn.py']  # the case itself stays as it was
+
+
+def test_a_helper_of_numerics_goes_with_the_only_part_that_calls_it(sources):
+    student, removed = transform.transform(sources, catalogue.resolve('backward:logistic'))
+    assert 'def logistic_slope(' not in student['numerics.py']
+    assert 'def logistic(' in student['numerics.py']  # forward's, which stays
+    assert 'def tanh_slope(' in student['numerics.py']
+    assert [r.file for r in removed['backward:logistic']].count('numerics.py') == 1
+    assert '\n\n\n\n' not in student['numerics.py']
+
+
+def test_the_formulas_of_a_chosen_part_become_placeholders(sources):
+    student, _ = transform.transform(sources, catalogue.resolve('forward:mul,backward:mul'))
+    namespace = {}
+    exec(compile(student['formulas.py'], 'formulas.py', 'exec'), namespace)
+    assert namespace['FORMULAS']['mul'] == ('mul({0}, {1})', ('dL/dx = ?', 'dL/dA = ?'))
+    assert namespace['FORMULAS']['add'] == ('{0} + {1}', ('dL/da = dL/dn', 'dL/db = dL/dn'))
+
+
+def test_the_scripts_keep_their_loop_around_the_stub(sources):
+    student, _ = transform.transform(sources, catalogue.resolve('sgd,error_rate'))
+    train = student['lin-train.py']
+    assert (
+        train.index('nn.backward(g)')
+        < train.index('NotImplementedError')
+        < train.index('log.write(loss.value)')
+    )
+    step = train.split('nn.backward(g)')[1].split('log.write')[0]
+    assert '-=' not in step and 'step =' not in step
+    test = student['lin-test.py']
+    assert 'wrong = total = 0' in test and 'rate = wrong / total' in test
+    assert 'argmax' not in test
+
+
+def test_answers_leave_out_code_that_the_handout_keeps_elsewhere(sources):
+    # sub's backward passes dL/dn to its first child as add's does: common code, not an answer
+    _, removed = transform.transform(sources, catalogue.resolve('backward:add'))
+    answers = leaks.solution_texts(sources, removed)['backward:add']
+    assert 'add_grad(n, 1, n.grad)' in answers
+    assert 'add_grad(n, 0, n.grad)' not in answers and 'dL/da = dL/dn' not in answers
+
+
+def test_the_search_finds_an_answer_in_a_folder_and_in_a_zip(tmp_path, sources):
+    _, removed = transform.transform(sources, catalogue.resolve('backward:logistic'))
+    answers = leaks.solution_texts(sources, removed)
+    folder = tmp_path / 'h'
+    folder.mkdir()
+    (folder / 'notes.md').write_text('the slope:   dL/da = dL/dn\n  s (1 - s)\n')  # any spacing
+    found = leaks.search(str(folder), answers)
+    assert found == [('backward:logistic', 'dL/da = dL/dn s (1 - s)', 'notes.md')]
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / 'h.zip', 'w') as z:
+        z.writestr('nn.py', 'return e / (1 + e) ** 2\n')
+    assert leaks.search(str(tmp_path / 'h.zip'), answers)[0][0] == 'backward:logistic'
+
+
+def test_every_part_of_the_catalogue_is_described_for_the_list():
+    parts = catalogue.catalogue()
+    assert len(parts) == 2 * 11 + 4
+    assert set(catalogue.DEFAULT) <= set(parts)
+    for p in parts.values():
+        assert p.task.startswith((p.title, p.name, 'error rate')), p.name
+        assert p.section in ('1.1', '1.2', '2') and p.points > 0
+        assert all(os.path.exists(os.path.join(ROOT, f)) for f in p.files)
