@@ -159,8 +159,12 @@ def handout_copy(handout, target):
     return target
 
 
-def check(folder, *args, timeout=300):
-    """Run the handout's ./check.py with args; the CompletedProcess (text)."""
+def check(folder, *args, timeout=300, container=True):
+    """Run the handout's ./check.py with args; the CompletedProcess (text). `container`: as
+    Gradescope's run_autograder runs it, where --submission is allowed."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
+    if container:
+        env['CHECK_IN_A_CONTAINER'] = '1'
     return subprocess.run(
         [sys.executable, 'check.py', *map(str, args)],
         cwd=folder,
@@ -168,7 +172,7 @@ def check(folder, *args, timeout=300):
         text=True,
         timeout=timeout,
         check=False,
-        env=dict(os.environ, PYTHONDONTWRITEBYTECODE='1'),
+        env=env,
     )
 
 

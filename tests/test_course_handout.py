@@ -76,6 +76,20 @@ WRONG = [
 ]  # fmt: skip
 
 
+def test_a_submission_is_not_run_outside_a_container_of_its_own(handout_all, tmp_path):
+    submission = tmp_path / 'student'
+    submission.mkdir()
+    (submission / 'avg_loss.py').write_text("open('ran', 'w').close()\n")  # code that runs
+    folder = handout_copy(handout_all[0], tmp_path / 'h')
+    result = check(folder, '--submission', submission, container=False)
+    assert result.returncode == 2 and not (folder / 'ran').exists()
+    assert result.stderr == (
+        "check.py: error: --submission runs a student's code as you, with no sandbox: it is for "
+        "Gradescope's container, where run_autograder sets CHECK_IN_A_CONTAINER=1; to check one "
+        'submission, put it alone in a folder and grade that: make grade SUBMISSIONS=folder\n'
+    )
+
+
 def test_wrong_solutions_each_fail_exactly_their_own_part_saying_what_is_wrong(
     handout_all, tmp_path
 ):

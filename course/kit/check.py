@@ -27,6 +27,11 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 SKIP = ('data', '.venv', '__pycache__', '*.pyc', '.git')  # what a check does not read
 
 
+# Set by run_autograder, in Gradescope's container of one submission: the one place where a
+# student's code may run with no sandbox of the checker's own.
+CONTAINER = 'CHECK_IN_A_CONTAINER'
+
+
 def main():
     parser = options.Parser(
         usage='%(prog)s [--part NAME ...] [--json FILE] [--list]',
@@ -55,6 +60,12 @@ def main():
     if not os.path.isfile(os.path.join(ROOT, parts.DATA, 'handout.json')):
         raise UserError(f'{ROOT}: not a handout (no {parts.DATA}/handout.json); run the check.py '
                         'of a handout, which course/handout.py makes')  # fmt: skip
+    if args.submission and os.environ.get(CONTAINER) != '1':
+        raise UserError(
+            f"--submission runs a student's code as you, with no sandbox: it is for Gradescope's "
+            f'container, where run_autograder sets {CONTAINER}=1; to check one submission, put '
+            'it alone in a folder and grade that: make grade SUBMISSIONS=folder'
+        )
     if args.submission and not os.path.exists(args.submission):
         raise UserError(f'--submission {args.submission}: no such file or folder')
     manifest = parts.manifest(ROOT)
