@@ -115,7 +115,11 @@ def test_wrong_number_of_files(tmp_path, lin0):
             ['no-such-folder/lin-param-1: no-such-folder does not exist'],
         ),
         ('lin-param-0/lin-param-1', ['lin-param-0/lin-param-1: lin-param-0 is not a folder']),
-        ('/proc/lin-param-1', ['/proc/lin-param-1', 'cannot write in /proc']),
+        pytest.param(
+            '/proc/lin-param-1',
+            ['/proc/lin-param-1', 'cannot write in /proc'],
+            marks=pytest.mark.linux,
+        ),
         ('.', ['is a folder']),
     ],
 )
@@ -193,6 +197,7 @@ def test_a_full_disk_leaves_no_file_and_says_so(tmp_path, lin0, monkeypatch):
     assert sorted(os.listdir(tmp_path)) == ['lin-param-0']
 
 
+@pytest.mark.linux  # /dev/full
 def test_a_full_disk_under_the_log_says_so(tmp_path, lin0, small_data):
     with open('/dev/full', 'w') as full:
         result = run('lin-train.py', lin0, tmp_path / 'out', '--data', small_data, stdout=full)

@@ -22,6 +22,8 @@ from course.kit.checking import submission
 PARTS = ['forward:logistic', 'backward:logistic', 'avg_loss']  # handout_logistic's
 FILES = ['avg_loss.py', 'nn.py', 'numerics.py']
 
+pytestmark = pytest.mark.linux  # see conftest.py
+
 
 def tree(folder):
     """{path: sha256} of every file under folder."""

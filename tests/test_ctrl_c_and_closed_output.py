@@ -1,7 +1,6 @@
 """Ctrl-C and a closed output: one line or none, no traceback, no temporary file left, and a
 death by the signal that a shell loop understands."""
 
-import fcntl
 import os
 import select
 import signal
@@ -19,6 +18,9 @@ DEAF = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
 deaf_to_ctrl_c = pytest.mark.skipif(DEAF, reason='these tests were started with SIGINT ignored')
 
 INTERRUPTED = 'interrupted; no output file written'
+
+pytestmark = pytest.mark.linux  # see conftest.py
+fcntl = pytest.importorskip('fcntl', reason='no fcntl: not a POSIX system')
 
 
 @deaf_to_ctrl_c

@@ -13,6 +13,8 @@ import sys
 import pytest
 from conftest import ROOT
 
+pytestmark = pytest.mark.linux  # see conftest.py: glibc's malloc, and page faults
+
 STEPS = """
 import resource
 import numpy

@@ -265,6 +265,7 @@ def test_every_file_records_how_it_was_made(trained, small_data):
     assert_fails(run('param-info.py', trained / 'nothing'), 'no such file')
 
 
+@pytest.mark.linux  # a pseudo-terminal
 def test_progress_shows_on_a_terminal_and_not_in_a_log(tmp_path, lin0):
     import pty
 
@@ -340,6 +341,7 @@ def test_a_large_but_sound_learning_rate_still_trains(tmp_path, script):
     assert len(losses) == 5000 and numpy.mean(losses) < logs.DIVERGED / 10
 
 
+@pytest.mark.linux  # a pseudo-terminal
 def test_a_terminal_without_a_log_gets_a_hint(tmp_path, lin0, small_data):
     import pty
 
