@@ -22,6 +22,7 @@ from plumbing import atomic, logs, options
 from plumbing.errors import UserError
 from plumbing.plotting import pyplot as plt
 
+from matplotlib import cbook, mathtext
 from matplotlib.ticker import MaxNLocator
 
 import avg_loss
@@ -203,6 +204,22 @@ def check_output(out):
     return extension
 
 
+def check_text(option, text):
+    """UserError if `text` (a label, a title) holds $...$ that matplotlib cannot draw as math:
+    savefig would fail on it with a page of parser output."""
+    if cbook.is_math_text(text):
+        try:
+            mathtext.MathTextParser('path').parse(text)
+        except ValueError as e:
+            last = str(e).strip().splitlines()[-1]  # e.g. ParseFatalException: Unknown symbol...
+            what = last.split(': ', 1)[-1].split(',')[0]
+            what = 'incomplete' if what.startswith('Expected') else what  # a list of grammar
+            raise UserError(
+                f"{option} '{text}': between $ signs is math for matplotlib, and this is not "
+                f'({what}); write \\$ for a dollar sign'
+            ) from None
+
+
 def plot(out, loss_series, error_series, title=None, error_axis='test error rate'):
     """Draw the loss and error series into the figure file `out`, of the format its extension
     names (.png, .pdf or .svg)."""
@@ -263,6 +280,10 @@ def main():
                     f'{option} {label}: the label is given twice; give each series its own, '
                     'or all its files after one label'
                 )
+    texts = [('--title', args.title or ''), ('--error-axis', args.error_axis)]
+    texts += [(f'--{o}', s[0]) for o in ('loss', 'error') for s in getattr(args, o)]
+    for option, text in texts:
+        check_text(option, text)
     check_output(args.out)  # before the logs are read: a mistake shows at once
     loss_series = [(s[0], loss_points(s[1:])) for s in args.loss]
     error_series = [(s[0], error_points(s[1:])) for s in args.error]

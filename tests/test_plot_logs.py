@@ -313,3 +313,28 @@ def test_one_label_given_twice_is_refused(plot_logs, tmp_path):
     )
     assert_fails(result, '--loss linear: the label is given twice')
     assert not (tmp_path / 'f.png').exists()
+
+
+@pytest.mark.parametrize(
+    'option, text, what',
+    [
+        ('--loss', r'$\foo$', r'(Unknown symbol: \foo)'),
+        ('--title', '$x_$', '(incomplete)'),
+        ('--error-axis', 'rate $^$', '(incomplete)'),
+    ],
+)
+def test_a_label_or_title_that_is_not_math_text_is_refused_in_one_line(
+    plot_logs, tmp_path, option, text, what
+):
+    log = write_log(tmp_path / 'log-1', [1.0])
+    args = ['--loss', text, log] if option == '--loss' else ['--loss', 'a', log, option, text]
+    result = run('plot_logs.py', tmp_path / 'f.png', *args, cwd=tmp_path)
+    assert_fails(result, f"{option} '{text}': between $ signs is math", what, r'write \$ for')
+    assert not (tmp_path / 'f.png').exists()
+
+
+def test_a_dollar_sign_alone_or_escaped_is_drawn_as_it_is(plot_logs, tmp_path):
+    log = write_log(tmp_path / 'log-1', [1.0])
+    for text in ('cost $5', r'\$5 and \$6', '$x^2$'):
+        result = run('plot_logs.py', tmp_path / 'f.png', '--loss', text, log, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
