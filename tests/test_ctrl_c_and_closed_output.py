@@ -80,6 +80,7 @@ SCRIPTS = [
     ('showgraph.py', '--trace'),
     ('gradcheck.py',),
     ('bench/bench.py',),
+    ('bench/against.py', '.'),
     ('tests/extremes.py',),
 ]
 

@@ -42,6 +42,7 @@ def run_with(python, script, *args, **env):
         'showgraph.py',
         'gradcheck.py',
         'bench/bench.py',
+        'bench/against.py',
         'tests/extremes.py',
     ],
 )
