@@ -173,10 +173,10 @@ def handout_copy(handout, target):
     return target
 
 
-def check(folder, *args, timeout=300, container=True):
+def check(folder, *args, timeout=300, container=True, env=None):
     """Run the handout's ./check.py with args; the CompletedProcess (text). `container`: as
-    Gradescope's run_autograder runs it, where --submission is allowed."""
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
+    Gradescope's run_autograder runs it, where --submission is allowed; `env`: variables set."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1', **(env or {}))
     if container:
         env['CHECK_IN_A_CONTAINER'] = '1'
     return subprocess.run(

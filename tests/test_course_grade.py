@@ -51,10 +51,11 @@ def solution(folder, changes=None):
     return folder
 
 
-def run_grader(*args):
+def run_grader(*args, env=None):
     return subprocess.run(
         [sys.executable, os.path.join(ROOT, 'course', 'grade.py'), *map(str, args)],
         capture_output=True, text=True, timeout=600, check=False,
+        env=dict(os.environ, **(env or {})),
     )  # fmt: skip
 
 
@@ -188,13 +189,18 @@ def test_a_class_is_graded_and_no_submission_harms_another_or_the_teacher(
     assert 'no avg_loss.py in the submission' in zed
 
 
-def test_without_a_sandbox_the_limits_still_stop_a_loop(handout_logistic, tmp_path):
+def test_without_a_sandbox_the_limits_still_stop_a_loop_and_no_temporary_file_is_left(
+    handout_logistic, tmp_path
+):
     folder, _ = handout_logistic
-    subs = tmp_path / 'submissions'
+    subs, tmp = tmp_path / 'submissions', tmp_path / 'tmp'
+    tmp.mkdir()
     solution(subs / 'bob', [('avg_loss.py', 'return math.fsum(losses) / len(losses)',
                              'while True:\n        pass')])  # fmt: skip
-    result = run_grader(folder, subs, tmp_path / 'g.csv', '--timeout', 3, '--no-sandbox')
+    result = run_grader(folder, subs, tmp_path / 'g.csv', '--timeout', 3, '--no-sandbox',
+                        env={'TMPDIR': str(tmp)})  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert os.listdir(tmp) == []
     assert 'WITHOUT a sandbox' in result.stderr
     bob = rows(tmp_path / 'g.csv')['bob']
     assert [bob[p] for p in [*PARTS, 'total']] == ['1', '2', '0', '3']

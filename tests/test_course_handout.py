@@ -266,3 +266,28 @@ def run_handout(*args, cwd=None):
 def test_gradescopes_scripts_are_valid_bash(name):
     result = subprocess.run(['bash', '-n', os.path.join(ROOT, 'course', 'kit', name)], check=False)
     assert result.returncode == 0
+
+
+def test_a_check_whose_parts_crash_or_time_out_leaves_nothing_in_the_temporary_folder(
+    handout_logistic, tmp_path
+):
+    submission, tmp = tmp_path / 's', tmp_path / 'tmp'
+    tmp.mkdir()
+    submission.mkdir()
+    changes = {
+        'n.value = numerics.logistic(n.children[0].value)':
+            'import os, signal; os.kill(os.getpid(), signal.SIGSEGV)',
+        'return math.fsum(losses) / len(losses)': 'while True:\n        pass',
+    }  # fmt: skip
+    for name in ('nn.py', 'numerics.py', 'avg_loss.py'):
+        with open(os.path.join(ROOT, name)) as f:
+            text = f.read()
+        for right, wrong in changes.items():
+            text = text.replace(right, wrong)
+        (submission / name).write_text(text)
+    folder = handout_copy(handout_logistic[0], tmp_path / 'h')
+    result = check(folder, '--submission', submission, '--timeout', 2, env={'TMPDIR': str(tmp)})
+    found = report(result)
+    assert found['forward:logistic'][2].startswith('FAILED: forward of logistic: the check crash')
+    assert found['avg_loss'][2].startswith('STOPPED: the average of a log: stopped after 2 s')
+    assert os.listdir(tmp) == []

@@ -12,6 +12,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -62,8 +63,12 @@ def check_one(root, name, failing, timeout, memory_mb):
     """(status, message) of one part, checked in a child process."""
     context = multiprocessing.get_context()
     reader, writer = context.Pipe(duplex=False)
+    # made and removed here: a child killed for its time would leave its own behind
+    folder = tempfile.mkdtemp(prefix='check-')
     child = context.Process(
-        target=child_main, args=(root, name, sorted(failing), memory_mb, writer), daemon=True
+        target=child_main,
+        args=(root, name, sorted(failing), memory_mb, writer, folder),
+        daemon=True,
     )
     child.start()
     writer.close()
@@ -77,6 +82,7 @@ def check_one(root, name, failing, timeout, memory_mb):
         pass  # the child died before its verdict, or sent something else
     finally:
         stop(child)
+        shutil.rmtree(folder, ignore_errors=True)
     if verdict is not None:
         known = ('passed', 'failed', 'not written')
         if isinstance(verdict, list) and len(verdict) == 2 and verdict[0] in known:
@@ -98,25 +104,25 @@ def stop(child):
     child.join()
 
 
-def child_main(root, name, failing, memory_mb, writer):
-    """In the child: limits, quiet output, the part's check, its verdict as a line of JSON."""
+def child_main(root, name, failing, memory_mb, writer, folder):
+    """In the child: limits, quiet output, the part's check (its files in `folder`), its verdict
+    as a line of JSON."""
     isolate(memory_mb)
     sys.path.insert(0, root)  # the student's modules from the handout checked: nn, avg_loss, ...
-    with tempfile.TemporaryDirectory(prefix='check-') as folder:
-        try:
-            note = parts.check(name, root, set(failing), folder)
-            verdict = ('passed', note or '')
-        except NotImplementedError as e:
-            verdict = ('not written', str(e) or 'NotImplementedError')
-        except PartError as e:
-            verdict = ('failed', str(e))
-        except MemoryError:
-            verdict = ('failed', f'ran out of memory (the limit is {memory_mb:,} MB)')
-        except RecursionError:
-            verdict = ('failed', 'a recursion too deep (a function that calls itself forever?)')
-        except BaseException as e:  # SystemExit, or a bug of the checker's own
-            verdict = ('failed', f'{type(e).__name__}: {e}'[:500])
-        writer.send_bytes(json.dumps(verdict).encode())
+    try:
+        note = parts.check(name, root, set(failing), folder)
+        verdict = ('passed', note or '')
+    except NotImplementedError as e:
+        verdict = ('not written', str(e) or 'NotImplementedError')
+    except PartError as e:
+        verdict = ('failed', str(e))
+    except MemoryError:
+        verdict = ('failed', f'ran out of memory (the limit is {memory_mb:,} MB)')
+    except RecursionError:
+        verdict = ('failed', 'a recursion too deep (a function that calls itself forever?)')
+    except BaseException as e:  # SystemExit, or a bug of the checker's own
+        verdict = ('failed', f'{type(e).__name__}: {e}'[:500])
+    writer.send_bytes(json.dumps(verdict).encode())
     os._exit(0)  # no atexit handler of the student's runs after the verdict
 
 
