@@ -71,6 +71,16 @@ def refused(result, path, words):
     return line
 
 
+def tree(folder):
+    """{path: sha256} of every file under folder."""
+    found = {}
+    for top, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(top, name)
+            found[os.path.relpath(path, folder)] = sha(path)
+    return found
+
+
 def start_epoch(lin0, out, log):
     """A full linear epoch in the background, once it has printed some losses."""
     with open(log, 'w') as log_file:  # the child keeps its own copy of the descriptor

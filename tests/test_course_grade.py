@@ -3,7 +3,6 @@ teacher's handout; a loop, a crash, a runaway allocation, an attack or a malform
 that student only, and never writes outside the copy."""
 
 import csv
-import hashlib
 import io
 import os
 import shutil
@@ -14,7 +13,7 @@ import threading
 import zipfile
 
 import pytest
-from conftest import ROOT, assert_fails
+from conftest import ROOT, assert_fails, tree
 
 from course import grade, sandbox
 from course.kit.checking import submission
@@ -23,17 +22,6 @@ PARTS = ['forward:logistic', 'backward:logistic', 'avg_loss']  # handout_logisti
 FILES = ['avg_loss.py', 'nn.py', 'numerics.py']
 
 pytestmark = pytest.mark.linux  # see conftest.py
-
-
-def tree(folder):
-    """{path: sha256} of every file under folder."""
-    found = {}
-    for top, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(top, name)
-            with open(path, 'rb') as f:
-                found[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
-    return found
 
 
 def solution(folder, changes=None):

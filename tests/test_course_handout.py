@@ -11,7 +11,7 @@ import sys
 import zipfile
 
 import pytest
-from conftest import ROOT, assert_fails, check, handout_copy, report
+from conftest import ROOT, assert_fails, check, handout_copy, report, tree
 
 from course import catalogue, handout, leaks, transform
 
@@ -291,3 +291,19 @@ def test_a_check_whose_parts_crash_or_time_out_leaves_nothing_in_the_temporary_f
     assert found['forward:logistic'][2].startswith('FAILED: forward of logistic: the check crash')
     assert found['avg_loss'][2].startswith('STOPPED: the average of a log: stopped after 2 s')
     assert os.listdir(tmp) == []
+
+
+def test_setup_updates_the_package_lists_before_it_installs():
+    with open(os.path.join(ROOT, 'course', 'kit', 'setup.sh')) as f:
+        lines = [line.split()[:2] for line in f if line.startswith('apt-get')]
+    assert lines == [['apt-get', 'update'], ['apt-get', 'install']]
+
+
+def test_two_handouts_of_the_same_code_are_the_same_bytes(tmp_path):
+    made = []
+    for name in ('a', 'b'):
+        handout.make(str(tmp_path / name), catalogue.resolve('sgd,error_rate'),
+                     str(tmp_path / f'{name}.zip'))  # fmt: skip
+        made.append(tree(tmp_path / name))
+    assert (tmp_path / 'a.zip').read_bytes() == (tmp_path / 'b.zip').read_bytes()
+    assert made[0] == made[1] and 'check-data/params/lin-param-1' in made[0]
