@@ -28,6 +28,7 @@ from plumbing import atomic, errors, options
 from plumbing.errors import UserError
 
 from course import sandbox
+from course.kit.checking import submission
 
 FIRST, LAST = 'student', ['total', 'notes']  # a grade sheet's first and last columns
 
@@ -71,19 +72,19 @@ def number(value):
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def grade(handout, folder, limits, jobs, use_sandbox):
+def grade(files, folder, limits, jobs, use_sandbox):
     """[(student, {part: (score, message)} or None, notes, seconds)], in the students' order,
-    each reported on stderr as it finishes."""
+    each reported on stderr as it finishes; `files`: the handout's, as submission.pristine()
+    read them."""
     entries = submissions(folder)
-    with open(os.path.join(handout, 'check-data', 'handout.json'), encoding='utf-8') as f:
-        most = sum(p['points'] for p in json.load(f)['parts'])
+    most = sum(p['points'] for p in json.loads(files[submission.MARK])['parts'])
 
     def one(entry):
         student, path = entry
         started = time.monotonic()
         try:
             found, notes = sandbox.check_submission(
-                handout, path, limits, hide=[folder], sandbox=use_sandbox
+                files, path, limits, hide=[folder], sandbox=use_sandbox
             )
         except OSError as e:  # a file of the submission that cannot be read, say
             found, notes = None, [f'{path}: {e.strerror or e}']
@@ -172,8 +173,8 @@ def main():
     if not os.path.isdir(args.folder):
         raise UserError(f'{args.folder}: not a folder of submissions')
     check_output(args.out, args.folder)
-    with open(manifest_path, encoding='utf-8') as f:
-        manifest = json.load(f)
+    files = submission.pristine(args.handout)
+    manifest = json.loads(files[submission.MARK])
     use_sandbox = not args.no_sandbox and sandbox.bwrap() is not None
     count = len(submissions(args.folder))
     print(
@@ -187,7 +188,7 @@ def main():
     )
     limits = {'timeout': args.timeout, 'total': args.total_timeout, 'memory': args.memory}
     started = time.monotonic()
-    results = grade(args.handout, args.folder, limits, args.jobs, use_sandbox)
+    results = grade(files, args.folder, limits, args.jobs, use_sandbox)
     with atomic.output_file(args.out) as f:
         f.write(sheet(manifest, results).encode('utf-8'))
     print(

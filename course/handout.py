@@ -17,6 +17,7 @@ run_autograder that Gradescope wants there.
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -36,7 +37,7 @@ from plumbing.errors import UserError
 import numpy
 
 from course import catalogue, expected, leaks, transform
-from course.kit.checking import report
+from course.kit.checking import report, submission
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KIT = os.path.join(ROOT, 'course', 'kit')
@@ -47,7 +48,8 @@ CODE = [
     'plot_logs.py', 'param-info.py', 'showgraph.py',
 ]  # fmt: skip
 FOLDERS = ['plumbing', 'graphview', 'data']
-MARK = os.path.join('check-data', 'handout.json')  # what makes a folder or a zip a handout
+MARK = submission.MARK  # check-data/handout.json: what makes a folder or a zip a handout
+CACHES = {'__pycache__', '.venv'}  # folders that running a handout adds: no one's work
 SEED = 17  # of the generated shapes and values: the same handout each time
 EXECUTABLE = {'check.py', 'setup.sh', 'run_autograder'}
 
@@ -124,19 +126,34 @@ def build(folder, parts, student):
         else:
             shutil.copyfile(source, os.path.join(folder, name))
     listed = expected.write(folder, parts, numpy.random.default_rng(SEED))
-    manifest = {
-        'made_by': 'course/handout.py, from the project of the tutorial "Computation Graphs"',
-        'parts': [p.manifest() for p in parts],
-        'cases': listed,
-    }
-    with open(os.path.join(folder, MARK), 'w', encoding='utf-8') as f:
-        json.dump(manifest, f, indent=1)
     with open(os.path.join(folder, 'README.md'), 'w', encoding='utf-8') as f:
         f.write(readme(parts))
     for name in CODE + sorted(EXECUTABLE):
         path = os.path.join(folder, name)
         if os.access(os.path.join(ROOT, name), os.X_OK) or name in EXECUTABLE:
             os.chmod(path, 0o755)
+    manifest = {
+        'made_by': 'course/handout.py, from the project of the tutorial "Computation Graphs"',
+        'parts': [p.manifest() for p in parts],
+        'cases': listed,
+        'files': files(folder),  # the grader takes the stubs from these, if they are unchanged
+    }
+    with open(os.path.join(folder, MARK), 'w', encoding='utf-8') as f:
+        json.dump(manifest, f, indent=1)
+
+
+def files(folder):
+    """{path: SHA-256} of the files under `folder`, in name order, but the manifest and what
+    running the handout adds (CACHES)."""
+    found = {}
+    for top, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(s for s in subfolders if s not in CACHES)
+        for name in sorted(names):
+            path = os.path.relpath(os.path.join(top, name), folder).replace(os.sep, '/')
+            if path != MARK:
+                with open(os.path.join(top, name), 'rb') as f:
+                    found[path] = hashlib.sha256(f.read()).hexdigest()
+    return found
 
 
 def sources():

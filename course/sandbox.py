@@ -1,10 +1,12 @@
 """One submission's check: in a temporary copy of the teacher's handout, with the submission's
 part files only, in a process of its own with limits, inside bubblewrap where it works.
 
-    results, notes = check_submission(handout, 'submissions/alice.zip', limits, hide=[...])
+    files = submission.pristine(handout)  # the handout as it was made, or UserError
+    results, notes = check_submission(files, 'submissions/alice.zip', limits, hide=[...])
 
-The copy is the teacher's handout (its checker and data), not the student's, without the data
-set the checker does not use. The checker (check.py --json -) runs with:
+The copy is the teacher's handout (its checker and data) as course/handout.py made it, checked
+against its manifest, not the student's, without the data set the checker does not use. The
+checker (check.py --json -) runs with:
 
 - limits on every process (setrlimit, inherited): address space (memory), CPU seconds, the size
   of a file written, no core dumps; its own process group, killed whole when the time is up;
@@ -36,7 +38,6 @@ from course.kit.checking import submission
 TMP_SIZE = 256 * 1024 * 1024  # bytes of the sandbox's /tmp
 MAX_FILE_WRITTEN = 64 * 1024 * 1024  # bytes, RLIMIT_FSIZE
 MAX_REPORT = 1_000_000  # bytes of the checker's output read back
-SKIP = shutil.ignore_patterns('data', '.venv', '__pycache__', '*.pyc', '.git')
 LIMITED = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'limited.py')
 
 
@@ -108,25 +109,19 @@ def limited(command, memory_mb, cpu_seconds):
             *command]  # fmt: skip
 
 
-def copy_handout(handout, folder):
-    """A copy of the teacher's handout in `folder`/handout, without the data and caches."""
-    copy = os.path.join(folder, 'handout')
-    shutil.copytree(handout, copy, ignore=SKIP, symlinks=True)
-    return copy
-
-
-def check_submission(handout, source, limits, hide=(), sandbox=True):
-    """({part: (score, message)} or None, notes) of one submission, a folder or a zip.
+def check_submission(files, source, limits, hide=(), sandbox=True):
+    """({part: (score, message)} or None, notes) of one submission, a folder or a zip, checked
+    in a copy of the handout whose `files` submission.pristine() read.
 
     `limits`: {'timeout': seconds per part, 'total': seconds for the whole check, 'memory':
     MB}. The temporary copy is removed afterwards, whatever happens."""
-    with open(os.path.join(handout, 'check-data', 'handout.json'), encoding='utf-8') as f:
-        manifest = json.load(f)
-    files = sorted({name for part in manifest['parts'] for name in part['files']})
+    manifest = json.loads(files[submission.MARK])
+    names = sorted({name for part in manifest['parts'] for name in part['files']})
     work = tempfile.mkdtemp(prefix='grade-')
     try:
-        copy = copy_handout(handout, work)
-        notes = submission.take_parts(source, files, copy)
+        copy = os.path.join(work, 'handout')
+        submission.write_files(files, copy)
+        notes = submission.take_parts(source, names, copy)
         report, problem = run_check(copy, work, limits, hide, sandbox)
         if problem:
             notes.append(problem)

@@ -13,7 +13,7 @@ import threading
 import zipfile
 
 import pytest
-from conftest import ROOT, assert_fails, tree
+from conftest import ROOT, assert_fails, check, handout_copy, tree
 
 from course import grade, sandbox
 from course.kit.checking import submission
@@ -205,6 +205,24 @@ def test_a_file_that_is_not_a_grade_sheet_is_never_written_over(handout_logistic
     assert_fails(run_grader(folder, tmp_path / 'subs', tmp_path / 'subs' / 'g.csv'),
                  'is in the submissions folder')  # fmt: skip
     assert_fails(run_grader(tmp_path, tmp_path / 'subs', tmp_path / 'g.csv'), 'not a handout')
+
+
+def test_a_handout_whose_stub_was_filled_in_grades_nothing_not_every_empty_submission_full(
+    handout_logistic, tmp_path
+):
+    folder = handout_copy(handout_logistic[0], tmp_path / 'handout')
+    shutil.copyfile(os.path.join(ROOT, 'nn.py'), folder / 'nn.py')  # the teacher tried it
+    (tmp_path / 'subs' / 'empty').mkdir(parents=True)
+    assert_fails(
+        run_grader(folder, tmp_path / 'subs', tmp_path / 'g.csv'),
+        f'{folder / "nn.py"}: missing or changed since the handout was made',
+    )
+    assert not (tmp_path / 'g.csv').exists()
+    # nor does the checker on Gradescope take a part from a changed handout
+    assert_fails(
+        check(folder, '--submission', tmp_path / 'subs' / 'empty'),
+        f'{folder / "nn.py"}: missing or changed',
+    )
 
 
 def test_a_grade_sheet_quotes_what_a_spreadsheet_would_run():

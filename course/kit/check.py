@@ -12,7 +12,6 @@ checked in a process of its own, with a limit on its time (--timeout) and memory
 
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -24,7 +23,6 @@ from plumbing.errors import UserError
 from checking import parts, processes, report, submission
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
-SKIP = ('data', '.venv', '__pycache__', '*.pyc', '.git')  # what a check does not read
 
 
 # Set by run_autograder, in Gradescope's container of one submission: the one place where a
@@ -83,7 +81,7 @@ def main():
         root, notes = ROOT, []
         if args.submission:
             root = os.path.join(work, 'handout')
-            shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(*SKIP))
+            submission.write_files(submission.pristine(ROOT), root)
             files = sorted({f for p in manifest['parts'] for f in p['files']})
             notes = submission.take_parts(args.submission, files, root)
             for note in notes:

@@ -1,7 +1,8 @@
-"""Take the part files of a submission, a folder or a zip, into a handout: nothing else, and
-never a write outside the handout.
+"""Take the part files of a submission, a folder or a zip, into a copy of the handout as it was
+made: nothing else, and never a write outside the copy.
 
-    notes = take_parts('alice.zip', ['nn.py', 'avg_loss.py'], handout_folder)
+    write_files(pristine(handout), copy)   # the handout's files, checked against its manifest
+    notes = take_parts('alice.zip', ['nn.py', 'avg_loss.py'], copy)
 
 Each part file is looked for by its name anywhere in the submission (a zip of the folder puts
 it one folder down), the shallowest first. What cannot be taken is left as the handout has it
@@ -12,16 +13,59 @@ entries is refused as a whole; an entry whose name leaves the zip's folder ('../
 or that is a symlink is skipped, with a note.
 """
 
+import hashlib
+import json
 import os
 import stat
 import zipfile
 import zlib
+
+from plumbing.errors import UserError
+
+MARK = 'check-data/handout.json'  # the manifest: what makes a folder or a zip a handout
 
 MAX_FILE = 1_000_000  # bytes: a part file is a few kilobytes of Python
 MAX_ZIP = 50_000_000  # bytes on disk
 MAX_UNPACKED = 200_000_000  # bytes, all entries together, as the zip declares them
 MAX_ENTRIES = 10_000
 MAX_DEPTH = 6  # folders down, in a submitted folder
+
+
+def pristine(root):
+    """{path: bytes} of the handout folder `root` as course/handout.py wrote it, but the data set
+    (data/, which no check reads): its manifest, and each file that the manifest lists, checked
+    against the SHA-256 recorded there. UserError, naming the file, if one is missing or changed:
+    a submission's missing part is taken from these, and a part filled in would be everyone's."""
+    try:
+        with open(os.path.join(root, MARK), 'rb') as f:
+            found = {MARK: f.read()}
+        listed = json.loads(found[MARK])['files']
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UserError(
+            f'{os.path.join(root, MARK)}: missing, or lists no files with their SHA-256 (an '
+            'older handout?); make the handout again'
+        ) from None
+    for path, digest in sorted(listed.items()):
+        if not path.startswith('data/'):
+            try:
+                with open(os.path.join(root, path), 'rb') as f:
+                    found[path] = f.read()
+            except OSError:
+                found[path] = None
+            if found[path] is None or hashlib.sha256(found[path]).hexdigest() != digest:
+                raise UserError(
+                    f'{os.path.join(root, path)}: missing or changed since the handout was made; '
+                    "a submission's missing parts are taken from it: make the handout again"
+                )
+    return found
+
+
+def write_files(files, dest):
+    """Write `files`, {path: bytes}, into the folder `dest`."""
+    for path, data in files.items():
+        os.makedirs(os.path.join(dest, os.path.dirname(path)), exist_ok=True)
+        with open(os.path.join(dest, path), 'wb') as f:
+            f.write(data)
 
 
 def take_parts(source, files, dest):
