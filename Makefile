@@ -122,13 +122,15 @@ $(RUNS):
 
 # A course (README, "A course kit"): make handout writes handout/ and handout.zip, the parts of
 # PARTS left to the students; make grade grades the folders and zips of SUBMISSIONS with it.
+# OVERWRITE=1 replaces a handout where files were changed or added since it was made.
 HANDOUT ?= handout
 PARTS ?= default
 SUBMISSIONS ?= submissions
 GRADES ?= grades.csv
+OVERWRITE_OPTION := $(if $(OVERWRITE),--overwrite)
 
 handout: $(SETUP)
-	$(PYTHON) course/handout.py $(HANDOUT) --parts $(PARTS)
+	$(PYTHON) course/handout.py $(HANDOUT) --parts $(PARTS) $(OVERWRITE_OPTION)
 
 grade: $(SETUP)
 	$(PYTHON) course/grade.py $(HANDOUT) $(SUBMISSIONS) $(GRADES)

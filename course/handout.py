@@ -54,10 +54,11 @@ SEED = 17  # of the generated shapes and values: the same handout each time
 EXECUTABLE = {'check.py', 'setup.sh', 'run_autograder'}
 
 
-def make(out, parts, zip_path):
+def make(out, parts, zip_path, overwrite=False):
     """Write the handout of `parts` to the folder `out` and the zip `zip_path`, whole or not
-    at all; an existing handout there is replaced, anything else refused first."""
-    refuse_to_replace(out, zip_path)
+    at all; an existing handout there is replaced if it is as it was made (or `overwrite`),
+    anything else refused first."""
+    refuse_to_replace(out, zip_path, overwrite)
     code = sources()
     student, removed = transform.transform(code, parts)
     parts = [with_helpers(p, removed[p.name]) for p in parts]
@@ -70,6 +71,7 @@ def make(out, parts, zip_path):
         if found:  # a bug of the kit's, never a handout with an answer in it
             part, text, name = found[0]
             raise UserError(f'{name}: holds the answer of {part} ({text!r}); no handout written')
+        refuse_to_replace(out, zip_path, overwrite)  # again: someone may have worked there since
         with atomic.output_file(zip_path) as f:
             write_zip(work, f)
         replace(work, out)
@@ -77,9 +79,10 @@ def make(out, parts, zip_path):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def refuse_to_replace(out, zip_path):
+def refuse_to_replace(out, zip_path, overwrite=False):
     """UserError if `out` is a non-empty folder, or `zip_path` a file, that is not a handout, or
-    if either cannot be written."""
+    if either cannot be written; and, unless `overwrite`, if `out` holds a file that its maker
+    did not write as it is (see edited)."""
     parent = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
         raise UserError(f'{out}: cannot write in {parent} (not a folder, or not writable)')
@@ -92,6 +95,12 @@ def refuse_to_replace(out, zip_path):
                 f'{out}: a folder that is not empty and not a handout (no {MARK}); not writing '
                 'over it (give another folder)'
             )
+        problem = None if overwrite else edited(out)
+        if problem:
+            raise UserError(
+                f'{os.path.join(out, problem)}; not replacing the handout, which would delete it '
+                '(make handout OVERWRITE=1, or --overwrite, replaces it all the same)'
+            )
     if os.path.exists(zip_path):
         try:
             with zipfile.ZipFile(zip_path) as z:
@@ -100,6 +109,23 @@ def refuse_to_replace(out, zip_path):
             handout = False
         if not handout:
             raise UserError(f'{zip_path}: exists and is not a handout zip; not writing over it')
+
+
+def edited(out):
+    """'PATH: what' of the first file of the handout folder `out` that course/handout.py did not
+    write as it is: changed since, or added (a student's work, say); caches aside. None if all
+    are as written."""
+    try:
+        with open(os.path.join(out, MARK), encoding='utf-8') as f:
+            listed = json.load(f)['files']
+    except (OSError, ValueError, KeyError, TypeError):
+        return f'{MARK}: lists no files to compare with (an older handout?)'
+    for path, digest in files(out).items():
+        if path not in listed:
+            return f'{path}: not made with the handout'
+        if digest != listed[path]:
+            return f'{path}: changed since the handout was made'
+    return None
 
 
 def with_helpers(part, removed):
@@ -237,7 +263,7 @@ def replace(work, out):
 
 def main():
     parser = options.Parser(
-        usage='%(prog)s OUT [--parts default|all|NAME,NAME...] [--zip FILE]\n'
+        usage='%(prog)s OUT [--parts default|all|NAME,NAME...] [--zip FILE] [--overwrite]\n'
         '       %(prog)s --list',
         description='Write a handout of the project to the folder OUT and to OUT.zip: the '
         'chosen parts left for the students, each a stub that says what to write, and a '
@@ -252,6 +278,12 @@ def main():
         help="'default', 'all', or part names with commas (see --list)",
     )
     parser.add_argument('--zip', metavar='FILE', help='the zip to write (default: OUT.zip)')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace a handout at OUT even if files there were changed or added since it was '
+        'made (by default, refused)',
+    )
     parser.add_argument('--list', action='store_true', help='list the parts and stop')
     args = parser.parse_args()
     if args.list:
@@ -267,7 +299,7 @@ def main():
     zip_path = args.zip or out + '.zip'
     parts = catalogue.resolve(args.parts)
     started = time.time()
-    make(out, parts, zip_path)
+    make(out, parts, zip_path, args.overwrite)
     size = os.path.getsize(zip_path) / 1e6
     print(
         f'handout.py: {len(parts)} parts, {sum(p.points for p in parts)} points -> {out}/ and '

@@ -236,16 +236,33 @@ def test_a_folder_that_is_not_a_handout_is_never_written_over(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ['h.zip', 'notes']
 
 
-def test_a_handout_is_made_again_in_its_place_with_other_parts(tmp_path):
+def test_an_untouched_handout_is_made_again_in_its_place_with_other_parts(tmp_path):
     out, zip_path = str(tmp_path / 'h'), str(tmp_path / 'h.zip')
     handout.make(out, catalogue.resolve('avg_loss'), zip_path)
-    (tmp_path / 'h' / 'scratch.txt').write_text('a student tried it out')
+    os.makedirs(tmp_path / 'h' / '__pycache__')  # what running it adds is no one's work
+    (tmp_path / 'h' / '__pycache__' / 'nn.cpython-311.pyc').write_bytes(b'\0')
     handout.make(out, catalogue.resolve('plot_logs'), zip_path)
     assert [p['name'] for p in manifest(tmp_path / 'h')['parts']] == ['plot_logs']
-    assert not (tmp_path / 'h' / 'scratch.txt').exists()
+    assert not (tmp_path / 'h' / '__pycache__').exists()
     assert sorted(os.listdir(tmp_path)) == ['h', 'h.zip']  # nothing left half-written
     with zipfile.ZipFile(zip_path) as z:
         assert 'plot_logs' in z.read('check-data/handout.json').decode()
+
+
+def test_a_handout_with_files_changed_or_added_is_replaced_only_with_overwrite(tmp_path):
+    out, zip_path = tmp_path / 'h', tmp_path / 'h.zip'
+    handout.make(str(out), catalogue.resolve('avg_loss'), str(zip_path))
+    before = zip_path.read_bytes()
+    (out / 'avg_loss.py').write_text('def average(losses):\n    return 1  # my work\n')
+    assert_fails(run_handout(out, '--parts', 'plot_logs'),
+                 f'{out / "avg_loss.py"}: changed since the handout was made; not replacing',
+                 'OVERWRITE=1, or --overwrite')  # fmt: skip
+    (out / 'avg_loss.py').unlink()
+    (out / 'data' / 'notes.txt').write_text('a student tried it out')
+    assert_fails(run_handout(out), f'{out / "data" / "notes.txt"}: not made with the handout')
+    assert (out / 'data' / 'notes.txt').exists() and zip_path.read_bytes() == before
+    handout.make(str(out), catalogue.resolve('plot_logs'), str(zip_path), overwrite=True)
+    assert not (out / 'data' / 'notes.txt').exists() and (out / 'avg_loss.py').exists()
 
 
 def test_the_list_names_every_part_and_the_default_ones():
