@@ -318,3 +318,45 @@ def test_a_symlink_in_a_submitted_folder_is_not_followed(tmp_path):
     os.symlink('/etc/passwd', tmp_path / 'sub' / 'nn.py')
     notes, taken = take(tmp_path, tmp_path / 'sub', ['nn.py'])
     assert notes == ["nn.py: a symlink or not a file: the handout's is checked"] and taken == []
+
+
+def test_a_part_file_at_several_depths_is_taken_from_the_shallowest_and_the_others_noted(
+    tmp_path,
+):
+    (tmp_path / 's' / 'old').mkdir(parents=True)
+    (tmp_path / 's' / 'nn.py').write_text('x = 1\n')
+    (tmp_path / 's' / 'old' / 'nn.py').write_text('x = 0\n')
+    notes, taken = take(tmp_path, tmp_path / 's', ['nn.py'])
+    assert notes == ['nn.py: took nn.py, the shallowest; not old/nn.py'] and taken == ['nn.py']
+    assert (tmp_path / 'dest' / 'nn.py').read_text() == 'x = 1\n'
+    source = zipped(tmp_path / 'z.zip', {'hw/hw/nn.py': 'x = 0\n', 'hw/nn.py': 'x = 2\n'})
+    notes, _ = take(tmp_path, source, ['nn.py'])
+    assert notes == ['nn.py: took hw/nn.py, the shallowest; not hw/hw/nn.py',
+                     'part files taken from hw/']  # fmt: skip
+    assert (tmp_path / 'dest' / 'nn.py').read_text() == 'x = 2\n'
+
+
+def test_two_part_files_at_one_depth_are_ambiguous_and_neither_is_taken(tmp_path):
+    for folder in ('a', 'b'):
+        (tmp_path / 's' / folder).mkdir(parents=True)
+        (tmp_path / 's' / folder / 'nn.py').write_text(f'x = {folder!r}\n')
+    notes, taken = take(tmp_path, tmp_path / 's', ['nn.py'])
+    wanted = "nn.py: 2 at one depth, {}: which one? none taken, the handout's is checked"
+    assert notes == [wanted.format('a/nn.py, b/nn.py')] and taken == []
+    with pytest.warns(UserWarning, match='Duplicate name'):  # the folder zipped twice
+        source = zipped(tmp_path / 'z.zip', {'w/nn.py': 'x = 1\n'})
+        with zipfile.ZipFile(source, 'a') as z:
+            z.writestr('w/nn.py', 'x = 2\n')
+    notes, taken = take(tmp_path, source, ['nn.py'])
+    assert notes == [wanted.format('w/nn.py, w/nn.py')] and taken == []
+
+
+def test_a_folder_holding_only_the_students_zip_is_graded_from_the_zip(tmp_path):
+    (tmp_path / 'alice').mkdir()
+    zipped(tmp_path / 'alice' / 'alice.zip', {'nn.py': 'x = 1\n', 'avg_loss.py': 'y = 2\n'})
+    notes, taken = take(tmp_path, tmp_path / 'alice')
+    assert notes == ['part files taken from alice.zip, the one zip in the folder']
+    assert taken == ['avg_loss.py', 'nn.py']
+    zipped(tmp_path / 'alice' / 'old.zip', {'nn.py': 'x = 0\n'})
+    notes, _ = take(tmp_path, tmp_path / 'alice')
+    assert notes[0] == 'no part file in the folder, and 2 zips: none opened'
