@@ -147,8 +147,8 @@ def main():
         type=options.number(float, 0),
         default=240,
         metavar='S',
-        help='seconds for a submission: the parts not started by then score 0 (default: '
-        '%(default)s)',
+        help='seconds for a submission: the part running then is stopped, and it and the parts '
+        'not started score 0 (default: %(default)s)',
     )
     parser.add_argument(
         '--memory',

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 
 import pytest
@@ -193,6 +194,29 @@ def test_without_a_sandbox_the_limits_still_stop_a_loop_and_no_temporary_file_is
     bob = rows(tmp_path / 'g.csv')['bob']
     assert [bob[p] for p in [*PARTS, 'total']] == ['1', '2', '0', '3']
     assert 'avg_loss: STOPPED: the average of a log: stopped after 3 s' in bob['notes']
+
+
+def test_when_a_submissions_time_runs_out_the_running_part_is_stopped_and_the_rest_score_0(
+    handout_logistic, tmp_path
+):
+    folder, _ = handout_logistic
+    subs = tmp_path / 'submissions'
+    solution(subs / 'bob', [('nn.py', 'n.value = numerics.logistic(n.children[0].value)',
+                             'while True:\n                pass')])  # fmt: skip
+    started = time.monotonic()
+    result = run_grader(folder, subs, tmp_path / 'g.csv', '--timeout', 60, '--total-timeout', 4)
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 30
+    bob = rows(tmp_path / 'g.csv')['bob']
+    assert [bob[p] for p in [*PARTS, 'total']] == ['0', '0', '0', '0']
+    assert bob['notes'].splitlines() == [
+        'forward:logistic: STOPPED: forward of logistic: stopped when the time for the whole '
+        'check ran out; see tutorial section 1.1',
+        'backward:logistic: not checked: backward of logistic: the time for the whole check ran '
+        'out first; see tutorial section 1.2',
+        'avg_loss: not checked: the average of a log: the time for the whole check ran out '
+        'first; see tutorial section 2',
+    ]
 
 
 def test_a_file_that_is_not_a_grade_sheet_is_never_written_over(handout_logistic, tmp_path):

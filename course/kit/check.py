@@ -45,8 +45,8 @@ def main():
     parser.add_argument('--timeout', type=options.number(float, 0), default=30, metavar='S',
                         help='seconds for each part (default: %(default)s)')  # fmt: skip
     parser.add_argument('--total-timeout', type=options.number(float, 0), metavar='S',
-                        help='seconds for the whole check: the parts not started by then '
-                        'score 0')  # fmt: skip
+                        help='seconds for the whole check: the part running then is '
+                        'stopped, and it and the parts not started score 0')  # fmt: skip
     parser.add_argument('--memory', type=options.number(int, 64), default=1024, metavar='MB',
                         help='memory for each part (default: %(default)s MB)')  # fmt: skip
     parser.add_argument('--submission', metavar='PATH',

@@ -27,7 +27,8 @@ MAX_VERDICT = 100_000  # bytes: a verdict is a line, not a flood
 def check_parts(root, manifest_parts, names, timeout, memory_mb, deadline=None):
     """{name: (status, message)} for each part of `names` and those their checks need, checked
     in order; status is 'passed', 'failed', 'not written', 'stopped' or 'not checked'.
-    `deadline` (time.monotonic()): the parts not started by then are not checked."""
+    `deadline` (time.monotonic()): the part running then is stopped, and the parts not started
+    are not checked."""
     chosen = [p['name'] for p in manifest_parts]
     wanted, todo = set(), list(names)
     while todo:  # the parts named, what their checks need, what that needs, ...
@@ -41,7 +42,9 @@ def check_parts(root, manifest_parts, names, timeout, memory_mb, deadline=None):
     # imported fails all its parts at once, rather than costing each part its time
     broken = {}
     for module in dict.fromkeys(m for n in sorted(wanted) for m in parts.modules(n)):
-        status, message = check_one(root, f'import:{module}', set(), timeout, memory_mb)
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        status, message = check_one(root, f'import:{module}', set(), timeout, memory_mb, deadline)
         if status == 'stopped':
             broken[module] = (status, f'importing {module}.py was {message}')
         elif status != 'passed':
@@ -50,17 +53,19 @@ def check_parts(root, manifest_parts, names, timeout, memory_mb, deadline=None):
         problem = next((broken[m] for m in parts.modules(name) if m in broken), None)
         if problem:
             results[name] = problem
-        elif deadline is not None and time.monotonic() > deadline:
+        elif deadline is not None and time.monotonic() >= deadline:
             results[name] = ('not checked', 'the time for the whole check ran out first')
         else:
-            results[name] = check_one(root, name, failing, timeout, memory_mb)
+            results[name] = check_one(root, name, failing, timeout, memory_mb, deadline)
         if results[name][0] != 'passed':
             failing.add(name)
     return results
 
 
-def check_one(root, name, failing, timeout, memory_mb):
-    """(status, message) of one part, checked in a child process."""
+def check_one(root, name, failing, timeout, memory_mb, deadline=None):
+    """(status, message) of one part, checked in a child process stopped after `timeout` s or at
+    `deadline` (time.monotonic()), whichever comes first."""
+    left = timeout if deadline is None else min(timeout, deadline - time.monotonic())
     context = multiprocessing.get_context()
     reader, writer = context.Pipe(duplex=False)
     # made and removed here: a child killed for its time would leave its own behind
@@ -74,7 +79,7 @@ def check_one(root, name, failing, timeout, memory_mb):
     writer.close()
     verdict, timed_out = None, False
     try:
-        if reader.poll(timeout):  # a verdict, or the end of the pipe: the child died
+        if reader.poll(max(left, 0)):  # a verdict, or the end of the pipe: the child died
             verdict = json.loads(reader.recv_bytes(MAX_VERDICT).decode())
         else:
             timed_out = True
@@ -88,6 +93,8 @@ def check_one(root, name, failing, timeout, memory_mb):
         if isinstance(verdict, list) and len(verdict) == 2 and verdict[0] in known:
             return verdict[0], str(verdict[1])[:2000]
         return ('failed', 'the check sent a verdict that is not one')  # the student's code did?
+    if timed_out and left < timeout:
+        return ('stopped', 'stopped when the time for the whole check ran out')
     if timed_out:
         return ('stopped', f'stopped after {timeout:g} s: an endless loop, or far too slow?')
     code = child.exitcode
