@@ -28,7 +28,7 @@ from plumbing import atomic, errors, options
 from plumbing.errors import UserError
 
 from course import sandbox
-from course.kit.checking import submission
+from course.kit.checking import processes, submission
 
 FIRST, LAST = 'student', ['total', 'notes']  # a grade sheet's first and last columns
 
@@ -77,6 +77,7 @@ def grade(files, folder, limits, jobs, use_sandbox):
     each reported on stderr as it finishes; `files`: the handout's, as submission.pristine()
     read them."""
     entries = submissions(folder)
+    processes.adopt_orphans()  # what a check leaves behind is given to this process, and killed
     most = sum(p['points'] for p in json.loads(files[submission.MARK])['parts'])
 
     def one(entry):
@@ -176,13 +177,14 @@ def main():
     files = submission.pristine(args.handout)
     manifest = json.loads(files[submission.MARK])
     use_sandbox = not args.no_sandbox and sandbox.bwrap() is not None
+    why = 'turned off by --no-sandbox' if args.no_sandbox else 'no working bwrap'
     count = len(submissions(args.folder))
     print(
         f'grade.py: {count} submissions, {len(manifest["parts"])} parts, '
         + (
             'each in bubblewrap'
             if use_sandbox
-            else 'WITHOUT a sandbox (no working bwrap): limits and temporary copies only'
+            else f'WITHOUT a sandbox ({why}): limits and temporary copies only'
         ),
         file=sys.stderr,
     )

@@ -33,7 +33,7 @@ import sys
 import tempfile
 import threading
 
-from course.kit.checking import submission
+from course.kit.checking import processes, submission
 
 TMP_SIZE = 256 * 1024 * 1024  # bytes of the sandbox's /tmp
 MAX_FILE_WRITTEN = 64 * 1024 * 1024  # bytes, RLIMIT_FSIZE
@@ -43,6 +43,19 @@ LIMITED = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'limited.py')
 
 RUNNING = set()  # the checks' processes, stopped at once if the grader is interrupted
 STOPPING = threading.Event()  # and none started after that
+ADOPTED = threading.Lock()  # held to start a check, or to kill what the ended ones left
+
+
+def stop(process):
+    """Kill a check's processes, once it ended or ran out of time: its process group, and on
+    Linux, every process that the checks which ended left behind, which the grader adopted
+    (processes.adopt_orphans: grade.py calls it); then reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    with ADOPTED:
+        RUNNING.discard(process)
+        processes.kill_children(keep={p.pid for p in RUNNING})
 
 
 def stop_all():
@@ -148,29 +161,27 @@ def run_check(copy, work, limits, hide, sandbox):
         os.makedirs(home)
         command, env = checker, environment(home)
     out_path, err_path = os.path.join(work, 'report.json'), os.path.join(work, 'stderr.txt')
-    wall = limits['total'] + 30  # the checker stops starting parts at 'total'
+    wall = limits['total'] + 30  # the checker stops at 'total'; this, if it does not
     if STOPPING.is_set():
         return None, 'the grader was stopped'
     with open(out_path, 'wb') as out, open(err_path, 'wb') as err:
-        process = subprocess.Popen(
-            limited(command, limits['memory'], wall),
-            cwd=copy,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,
-        )
-        RUNNING.add(process)
+        with ADOPTED:  # started and known as running at once, for stop()
+            process = subprocess.Popen(
+                limited(command, limits['memory'], wall),
+                cwd=copy,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
+            RUNNING.add(process)
         try:
             process.wait(timeout=wall)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
             return None, f'the check was stopped after {wall:g} s'
         finally:
-            RUNNING.discard(process)
+            stop(process)
     with open(out_path, 'rb') as f:
         data = f.read(MAX_REPORT + 1)
     if len(data) > MAX_REPORT:

@@ -2,6 +2,7 @@
 teacher's handout; a loop, a crash, a runaway allocation, an attack or a malformed zip costs
 that student only, and never writes outside the copy."""
 
+import contextlib
 import csv
 import io
 import os
@@ -194,6 +195,57 @@ def test_without_a_sandbox_the_limits_still_stop_a_loop_and_no_temporary_file_is
     bob = rows(tmp_path / 'g.csv')['bob']
     assert [bob[p] for p in [*PARTS, 'total']] == ['1', '2', '0', '3']
     assert 'avg_loss: STOPPED: the average of a log: stopped after 3 s' in bob['notes']
+
+
+DAEMON = """
+import os, time
+started, running = os.pipe()
+if os.fork() == 0:  # a process of its own, forked twice, in a session of its own
+    os.setsid()
+    if os.fork() == 0:
+        with open({pids!r}, 'a') as f:
+            f.write(f'{{os.getpid()}}\\n')
+        os.write(running, b'!')
+        time.sleep(600)
+    os._exit(0)
+os.read(started, 1)  # once it runs
+"""
+
+
+def alive(pid):
+    """Whether the process `pid` runs (a zombie does not)."""
+    try:
+        with open(f'/proc/{pid}/stat') as f:
+            return f.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except FileNotFoundError:
+        return False
+
+
+def test_without_a_sandbox_a_background_process_of_a_submission_does_not_outlive_it(
+    handout_logistic, tmp_path
+):
+    folder, _ = handout_logistic
+    subs, pids = tmp_path / 'submissions', tmp_path / 'pids'
+    for student, more in (('dan', ''), ('eve', 'os.kill(os.getppid(), 9)\n')):  # the checker
+        solution(subs / student)
+        with open(subs / student / 'avg_loss.py', 'a') as f:
+            f.write(DAEMON.format(pids=str(pids)) + more)
+    result = run_grader(folder, subs, tmp_path / 'g.csv', '--no-sandbox', '--jobs', 2)
+    started = [int(pid) for pid in pids.read_text().split()]
+    try:
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.splitlines()[0] == (
+            'grade.py: 2 submissions, 3 parts, WITHOUT a sandbox (turned off by --no-sandbox): '
+            'limits and temporary copies only'
+        )
+        found = rows(tmp_path / 'g.csv')
+        assert found['dan']['total'] == '4' and found['eve']['total'] == '0'
+        assert found['eve']['notes'].startswith('the check gave no report (exit status -9)')
+        assert started and [pid for pid in started if alive(pid)] == []
+    finally:
+        for pid in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, 9)
 
 
 def test_when_a_submissions_time_runs_out_the_running_part_is_stopped_and_the_rest_score_0(

@@ -5,7 +5,9 @@ endless loop, a crash or a runaway allocation in one part costs that part and no
 
 A child process imports the student's code, never the parent: the parent only starts children,
 reads their verdicts (a line of JSON each) and stops a child that outlives its time, with every
-process it started (its own session). On Linux a child also dies with its parent.
+process it started (its own session). On Linux a child also dies with its parent, and the
+parent adopts the processes left behind by the child's (a daemon, forked twice into a session
+of its own): they are killed when the part ends.
 """
 
 import contextlib
@@ -37,6 +39,7 @@ def check_parts(root, manifest_parts, names, timeout, memory_mb, deadline=None):
             wanted.add(name)
             todo += parts.needs(name, chosen)
     results, failing = {}, set()
+    adopt_orphans()
     parts.warm(root, wanted)
     # each module of the student's imported once first: one that loops or crashes as it is
     # imported fails all its parts at once, rather than costing each part its time
@@ -87,6 +90,7 @@ def check_one(root, name, failing, timeout, memory_mb, deadline=None):
         pass  # the child died before its verdict, or sent something else
     finally:
         stop(child)
+        kill_children()  # what the part started and left behind, adopted: this has no other
         shutil.rmtree(folder, ignore_errors=True)
     if verdict is not None:
         known = ('passed', 'failed', 'not written')
@@ -109,6 +113,40 @@ def stop(child):
             os.killpg(child.pid, signal.SIGKILL)
     child.kill()
     child.join()
+
+
+def adopt_orphans():
+    """On Linux, make this process the parent of the processes that its descendants leave
+    behind when they end (PR_SET_CHILD_SUBREAPER), whatever session they started: so that
+    kill_children() finds them. Elsewhere, nothing."""
+    if sys.platform.startswith('linux'):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+
+
+def kill_children(keep=()):
+    """On Linux, kill and reap the child processes of this one but those of `keep` (pids), until
+    none is left: those killed leave theirs to this one, if adopt_orphans() was called."""
+    while sys.platform.startswith('linux'):
+        found = []
+        for name in os.listdir('/proc'):
+            with (
+                contextlib.suppress(OSError, IndexError, ValueError),
+                open(f'/proc/{name}/stat') as f,  # pid (name) state ppid ...
+            ):
+                if int(f.read().rsplit(')', 1)[1].split()[1]) == os.getpid():
+                    found.append(int(name))
+        found = [pid for pid in found if pid not in keep]
+        if not found:
+            return
+        for pid in found:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in found:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 def child_main(root, name, failing, memory_mb, writer, folder):
