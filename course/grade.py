@@ -34,30 +34,44 @@ FIRST, LAST = 'student', ['total', 'notes']  # a grade sheet's first and last co
 
 
 def submissions(folder):
-    """[(student, path)] of the folders and files in `folder`, by name; hidden ones skipped."""
-    found = []
+    """[(student, path)] of the folders and files in `folder`, by name; hidden ones skipped.
+    UserError if there is none, or if two are one student's (alice/ and alice.zip)."""
+    if not os.path.isdir(folder):
+        raise UserError(f'{folder}: no such folder of submissions'
+                        if not os.path.exists(folder) else f'{folder}: not a folder')  # fmt: skip
+    found, seen = [], {}
     for name in sorted(os.listdir(folder)):
         if not name.startswith('.'):
             student = name[:-4] if name.lower().endswith('.zip') else name
+            if student in seen:
+                raise UserError(f'{os.path.join(folder, name)}: {student} has another '
+                                f'submission, {seen[student]}; keep one')  # fmt: skip
+            seen[student] = name + ('/' if os.path.isdir(os.path.join(folder, name)) else '')
             found.append((student, os.path.join(folder, name)))
+    if not found:
+        raise UserError(f'{folder}: no submission in it (a folder or a zip per student)')
     return found
 
 
-def check_output(path, submissions_folder):
+def check_output(path, submissions_folder, header, overwrite=False):
     """UserError unless the CSV `path` can be written without destroying anything: a file there
-    must be a grade sheet (a CSV whose header starts with 'student' and ends with 'total,
-    notes'), and it must not be among the submissions."""
+    must be a grade sheet with the columns `header`, the same parts (or `overwrite`: another
+    class's sheet, any file), and it must not be among the submissions."""
     inside = os.path.commonpath([os.path.abspath(path), os.path.abspath(submissions_folder)])
     if inside == os.path.abspath(submissions_folder):
         raise UserError(f'{path}: is in the submissions folder; write the grades elsewhere')
-    if os.path.exists(path):
+    if os.path.exists(path) and not overwrite:
         try:
             with open(path, newline='', encoding='utf-8') as f:
-                header = next(csv.reader(f), [])
+                old = next(csv.reader(f), [])
         except (OSError, UnicodeDecodeError, csv.Error):
-            header = []
-        if header[:1] != [FIRST] or header[-2:] != LAST:
-            raise UserError(f'{path}: exists and is not a grade sheet; not writing over it')
+            old = []
+        if old[:1] != [FIRST] or old[-2:] != LAST:
+            raise UserError(f'{path}: exists and is not a grade sheet; not writing over it (give '
+                            'another name, or --overwrite)')  # fmt: skip
+        if old != header:
+            raise UserError(f'{path}: the grade sheet of other parts ({", ".join(old[1:-2])}); '
+                            'not writing over it (give another name, or --overwrite)')  # fmt: skip
     atomic.check_output(path)
 
 
@@ -111,12 +125,17 @@ def brief(message):
     return 'not written yet' if message.startswith('not written yet') else message or '?'
 
 
+def columns(manifest):
+    """The grade sheet's header: the student, the parts of the handout, the total, the notes."""
+    return [FIRST, *(p['name'] for p in manifest['parts']), *LAST]
+
+
 def sheet(manifest, results):
     """The grade sheet's CSV text: a row per student, a column per part, total and notes."""
     names = [p['name'] for p in manifest['parts']]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator='\n')
-    writer.writerow([FIRST, *names, *LAST])
+    writer.writerow(columns(manifest))
     points = {p['name']: p['points'] for p in manifest['parts']}
     for student, checked, notes, _ in results:
         found = checked or dict.fromkeys(names, (0, ''))
@@ -167,18 +186,22 @@ def main():
     parser.add_argument(
         '--no-sandbox', action='store_true', help='never use bubblewrap, even where it works'
     )
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='write OUT.csv over any file there (by default, only over a grade sheet of the '
+        'same parts)',
+    )
     args = parser.parse_args()
     manifest_path = os.path.join(args.handout, 'check-data', 'handout.json')
     if not os.path.isfile(manifest_path):
         raise UserError(f'{args.handout}: not a handout folder (no {manifest_path})')
-    if not os.path.isdir(args.folder):
-        raise UserError(f'{args.folder}: not a folder of submissions')
-    check_output(args.out, args.folder)
     files = submission.pristine(args.handout)
     manifest = json.loads(files[submission.MARK])
+    check_output(args.out, args.folder, columns(manifest), args.overwrite)
+    count = len(submissions(args.folder))
     use_sandbox = not args.no_sandbox and sandbox.bwrap() is not None
     why = 'turned off by --no-sandbox' if args.no_sandbox else 'no working bwrap'
-    count = len(submissions(args.folder))
     print(
         f'grade.py: {count} submissions, {len(manifest["parts"])} parts, '
         + (

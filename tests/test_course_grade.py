@@ -5,6 +5,7 @@ that student only, and never writes outside the copy."""
 import contextlib
 import csv
 import io
+import json
 import os
 import shutil
 import socket
@@ -299,6 +300,45 @@ def test_a_handout_whose_stub_was_filled_in_grades_nothing_not_every_empty_submi
         check(folder, '--submission', tmp_path / 'subs' / 'empty'),
         f'{folder / "nn.py"}: missing or changed',
     )
+
+
+def test_submissions_that_are_two_of_a_student_none_or_no_folder_are_refused(
+    handout_logistic, tmp_path
+):
+    folder, subs = handout_logistic[0], tmp_path / 'subs'
+    assert_fails(run_grader(folder, subs, tmp_path / 'g.csv'),
+                 f'{subs}: no such folder of submissions')  # fmt: skip
+    subs.mkdir()
+    (subs / '.DS_Store').write_text('')
+    assert_fails(run_grader(folder, subs, tmp_path / 'g.csv'), f'{subs}: no submission in it')
+    solution(subs / 'alice')
+    zipped(subs / 'alice.zip', {'nn.py': 'x = 1\n'})
+    line = assert_fails(run_grader(folder, subs, tmp_path / 'g.csv'), subs / 'alice.zip')
+    assert line.endswith('alice.zip: alice has another submission, alice/; keep one')
+    assert not (tmp_path / 'g.csv').exists()
+
+
+def test_the_grade_sheet_of_other_parts_is_written_over_only_with_overwrite(
+    handout_logistic, tmp_path
+):
+    folder, subs, out = handout_logistic[0], tmp_path / 'subs', tmp_path / 'g.csv'
+    subs.mkdir()
+    (subs / 'dan.txt').write_text('my answers')
+    other = 'student,sgd,total,notes\nalice,2,2,\n'
+    out.write_text(other)
+    assert_fails(run_grader(folder, subs, out),
+                 f'{out}: the grade sheet of other parts (sgd); not writing over it')  # fmt: skip
+    assert out.read_text() == other
+    result = run_grader(folder, subs, out, '--overwrite')
+    assert result.returncode == 0, result.stderr
+    dan = rows(out)['dan.txt']
+    assert dan['total'] == '0' and dan['notes'].startswith(
+        'dan.txt: not a folder or a zip file; nothing taken\n'
+    )
+    # the grade sheet of these parts is this grader's own, written again
+    header = grade.columns(json.loads((folder / 'check-data' / 'handout.json').read_text()))
+    assert out.read_text().splitlines()[0] == ','.join(header)
+    assert grade.check_output(str(out), str(subs), header) is None
 
 
 def test_a_grade_sheet_quotes_what_a_spreadsheet_would_run():
