@@ -9,8 +9,9 @@ against its manifest, not the student's, without the data set the checker does n
 checker (check.py --json -) runs with:
 
 - limits on every process (setrlimit, inherited): address space (memory), CPU seconds, the size
-  of a file written, no core dumps; its own process group, killed whole when the time is up;
-  the checker adds a time and memory limit for each part;
+  of a file written, no core dumps; its own process group, killed whole when it ends or its
+  time is up, and on Linux the processes it leaves behind, which the grader adopts (see stop);
+  the checker adds a time and memory limit for each part, and does the same for each;
 - with bubblewrap (`bwrap`): the whole system read-only, the copy too; a private /tmp of at
   most 256 MB, the one place to write; the folders of `hide` (the other submissions) replaced
   by empty ones; no network (a namespace of its own), no other process visible, no capability
