@@ -122,16 +122,19 @@ $(RUNS):
 
 # A course (README, "A course kit"): make handout writes handout/ and handout.zip, the parts of
 # PARTS left to the students; make grade grades the folders and zips of SUBMISSIONS with it.
+# OVERWRITE=1 replaces a handout where files were changed or added since it was made, and a
+# GRADES file that is not a grade sheet of the handout's parts.
 HANDOUT ?= handout
 PARTS ?= default
 SUBMISSIONS ?= submissions
 GRADES ?= grades.csv
+OVERWRITE_OPTION := $(if $(OVERWRITE),--overwrite)
 
 handout: $(SETUP)
-	$(PYTHON) course/handout.py $(HANDOUT) --parts $(PARTS)
+	$(PYTHON) course/handout.py $(HANDOUT) --parts $(PARTS) $(OVERWRITE_OPTION)
 
 grade: $(SETUP)
-	$(PYTHON) course/grade.py $(HANDOUT) $(SUBMISSIONS) $(GRADES)
+	$(PYTHON) course/grade.py $(HANDOUT) $(SUBMISSIONS) $(GRADES) $(OVERWRITE_OPTION)
 
 # The stamp is a copy of the requirements installed: a newer requirements.txt installs again.
 # The parameter files depend on it only for order, so a new package version retrains nothing.

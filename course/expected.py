@@ -17,9 +17,10 @@ The expected numbers reveal no code: they are what a right part gives, on these 
 import gzip
 import io
 import os
-import shutil
 import tempfile
 import zipfile
+
+from plumbing import paramfile
 
 import numpy
 
@@ -91,10 +92,10 @@ def script_numbers(small, params):
         for i, job in enumerate(scripts.REAL_RUNS):
             _, got = scripts.train(ROOT, job, nn, small, work)
             found.update({f'sgd/real/{i}/{k}': v for k, v in got.items()})
-            model = job[1][:3]
-            shutil.copyfile(
-                os.path.join(work, 'param-1'), os.path.join(params, f'{model}-param-1')
-            )
+            # its record names the file it was trained from: a temporary path, each time another
+            values, record = paramfile.read(os.path.join(work, 'param-1'))
+            record['input']['file'] = f'{job[1][:3]}-param-0'
+            paramfile.write(os.path.join(params, f'{job[1][:3]}-param-1'), values, record)
     for script, param_file in scripts.TEST_RUNS:
         path = os.path.join(params, param_file)
         for key, module in (('standin', standin.module()), ('real', nn)):

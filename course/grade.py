@@ -28,35 +28,50 @@ from plumbing import atomic, errors, options
 from plumbing.errors import UserError
 
 from course import sandbox
+from course.kit.checking import processes, submission
 
 FIRST, LAST = 'student', ['total', 'notes']  # a grade sheet's first and last columns
 
 
 def submissions(folder):
-    """[(student, path)] of the folders and files in `folder`, by name; hidden ones skipped."""
-    found = []
+    """[(student, path)] of the folders and files in `folder`, by name; hidden ones skipped.
+    UserError if there is none, or if two are one student's (alice/ and alice.zip)."""
+    if not os.path.isdir(folder):
+        raise UserError(f'{folder}: no such folder of submissions'
+                        if not os.path.exists(folder) else f'{folder}: not a folder')  # fmt: skip
+    found, seen = [], {}
     for name in sorted(os.listdir(folder)):
         if not name.startswith('.'):
             student = name[:-4] if name.lower().endswith('.zip') else name
+            if student in seen:
+                raise UserError(f'{os.path.join(folder, name)}: {student} has another '
+                                f'submission, {seen[student]}; keep one')  # fmt: skip
+            seen[student] = name + ('/' if os.path.isdir(os.path.join(folder, name)) else '')
             found.append((student, os.path.join(folder, name)))
+    if not found:
+        raise UserError(f'{folder}: no submission in it (a folder or a zip per student)')
     return found
 
 
-def check_output(path, submissions_folder):
+def check_output(path, submissions_folder, header, overwrite=False):
     """UserError unless the CSV `path` can be written without destroying anything: a file there
-    must be a grade sheet (a CSV whose header starts with 'student' and ends with 'total,
-    notes'), and it must not be among the submissions."""
+    must be a grade sheet with the columns `header`, the same parts (or `overwrite`: another
+    class's sheet, any file), and it must not be among the submissions."""
     inside = os.path.commonpath([os.path.abspath(path), os.path.abspath(submissions_folder)])
     if inside == os.path.abspath(submissions_folder):
         raise UserError(f'{path}: is in the submissions folder; write the grades elsewhere')
-    if os.path.exists(path):
+    if os.path.exists(path) and not overwrite:
         try:
             with open(path, newline='', encoding='utf-8') as f:
-                header = next(csv.reader(f), [])
+                old = next(csv.reader(f), [])
         except (OSError, UnicodeDecodeError, csv.Error):
-            header = []
-        if header[:1] != [FIRST] or header[-2:] != LAST:
-            raise UserError(f'{path}: exists and is not a grade sheet; not writing over it')
+            old = []
+        if old[:1] != [FIRST] or old[-2:] != LAST:
+            raise UserError(f'{path}: exists and is not a grade sheet; not writing over it (give '
+                            'another name, or --overwrite)')  # fmt: skip
+        if old != header:
+            raise UserError(f'{path}: the grade sheet of other parts ({", ".join(old[1:-2])}); '
+                            'not writing over it (give another name, or --overwrite)')  # fmt: skip
     atomic.check_output(path)
 
 
@@ -71,19 +86,20 @@ def number(value):
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def grade(handout, folder, limits, jobs, use_sandbox):
+def grade(files, folder, limits, jobs, use_sandbox):
     """[(student, {part: (score, message)} or None, notes, seconds)], in the students' order,
-    each reported on stderr as it finishes."""
+    each reported on stderr as it finishes; `files`: the handout's, as submission.pristine()
+    read them."""
     entries = submissions(folder)
-    with open(os.path.join(handout, 'check-data', 'handout.json'), encoding='utf-8') as f:
-        most = sum(p['points'] for p in json.load(f)['parts'])
+    processes.adopt_orphans()  # what a check leaves behind is given to this process, and killed
+    most = sum(p['points'] for p in json.loads(files[submission.MARK])['parts'])
 
     def one(entry):
         student, path = entry
         started = time.monotonic()
         try:
             found, notes = sandbox.check_submission(
-                handout, path, limits, hide=[folder], sandbox=use_sandbox
+                files, path, limits, hide=[folder], sandbox=use_sandbox
             )
         except OSError as e:  # a file of the submission that cannot be read, say
             found, notes = None, [f'{path}: {e.strerror or e}']
@@ -109,12 +125,17 @@ def brief(message):
     return 'not written yet' if message.startswith('not written yet') else message or '?'
 
 
+def columns(manifest):
+    """The grade sheet's header: the student, the parts of the handout, the total, the notes."""
+    return [FIRST, *(p['name'] for p in manifest['parts']), *LAST]
+
+
 def sheet(manifest, results):
     """The grade sheet's CSV text: a row per student, a column per part, total and notes."""
     names = [p['name'] for p in manifest['parts']]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator='\n')
-    writer.writerow([FIRST, *names, *LAST])
+    writer.writerow(columns(manifest))
     points = {p['name']: p['points'] for p in manifest['parts']}
     for student, checked, notes, _ in results:
         found = checked or dict.fromkeys(names, (0, ''))
@@ -146,8 +167,8 @@ def main():
         type=options.number(float, 0),
         default=240,
         metavar='S',
-        help='seconds for a submission: the parts not started by then score 0 (default: '
-        '%(default)s)',
+        help='seconds for a submission: the part running then is stopped, and it and the parts '
+        'not started score 0 (default: %(default)s)',
     )
     parser.add_argument(
         '--memory',
@@ -165,29 +186,34 @@ def main():
     parser.add_argument(
         '--no-sandbox', action='store_true', help='never use bubblewrap, even where it works'
     )
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='write OUT.csv over any file there (by default, only over a grade sheet of the '
+        'same parts)',
+    )
     args = parser.parse_args()
     manifest_path = os.path.join(args.handout, 'check-data', 'handout.json')
     if not os.path.isfile(manifest_path):
         raise UserError(f'{args.handout}: not a handout folder (no {manifest_path})')
-    if not os.path.isdir(args.folder):
-        raise UserError(f'{args.folder}: not a folder of submissions')
-    check_output(args.out, args.folder)
-    with open(manifest_path, encoding='utf-8') as f:
-        manifest = json.load(f)
-    use_sandbox = not args.no_sandbox and sandbox.bwrap() is not None
+    files = submission.pristine(args.handout)
+    manifest = json.loads(files[submission.MARK])
+    check_output(args.out, args.folder, columns(manifest), args.overwrite)
     count = len(submissions(args.folder))
+    use_sandbox = not args.no_sandbox and sandbox.bwrap() is not None
+    why = 'turned off by --no-sandbox' if args.no_sandbox else 'no working bwrap'
     print(
         f'grade.py: {count} submissions, {len(manifest["parts"])} parts, '
         + (
             'each in bubblewrap'
             if use_sandbox
-            else 'WITHOUT a sandbox (no working bwrap): limits and temporary copies only'
+            else f'WITHOUT a sandbox ({why}): limits and temporary copies only'
         ),
         file=sys.stderr,
     )
     limits = {'timeout': args.timeout, 'total': args.total_timeout, 'memory': args.memory}
     started = time.monotonic()
-    results = grade(args.handout, args.folder, limits, args.jobs, use_sandbox)
+    results = grade(files, args.folder, limits, args.jobs, use_sandbox)
     with atomic.output_file(args.out) as f:
         f.write(sheet(manifest, results).encode('utf-8'))
     print(

@@ -17,6 +17,7 @@ run_autograder that Gradescope wants there.
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -36,7 +37,7 @@ from plumbing.errors import UserError
 import numpy
 
 from course import catalogue, expected, leaks, transform
-from course.kit.checking import report
+from course.kit.checking import report, submission
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KIT = os.path.join(ROOT, 'course', 'kit')
@@ -47,15 +48,17 @@ CODE = [
     'plot_logs.py', 'param-info.py', 'showgraph.py',
 ]  # fmt: skip
 FOLDERS = ['plumbing', 'graphview', 'data']
-MARK = os.path.join('check-data', 'handout.json')  # what makes a folder or a zip a handout
+MARK = submission.MARK  # check-data/handout.json: what makes a folder or a zip a handout
+CACHES = {'__pycache__', '.venv'}  # folders that running a handout adds: no one's work
 SEED = 17  # of the generated shapes and values: the same handout each time
 EXECUTABLE = {'check.py', 'setup.sh', 'run_autograder'}
 
 
-def make(out, parts, zip_path):
+def make(out, parts, zip_path, overwrite=False):
     """Write the handout of `parts` to the folder `out` and the zip `zip_path`, whole or not
-    at all; an existing handout there is replaced, anything else refused first."""
-    refuse_to_replace(out, zip_path)
+    at all; an existing handout there is replaced if it is as it was made (or `overwrite`),
+    anything else refused first."""
+    refuse_to_replace(out, zip_path, overwrite)
     code = sources()
     student, removed = transform.transform(code, parts)
     parts = [with_helpers(p, removed[p.name]) for p in parts]
@@ -68,6 +71,7 @@ def make(out, parts, zip_path):
         if found:  # a bug of the kit's, never a handout with an answer in it
             part, text, name = found[0]
             raise UserError(f'{name}: holds the answer of {part} ({text!r}); no handout written')
+        refuse_to_replace(out, zip_path, overwrite)  # again: someone may have worked there since
         with atomic.output_file(zip_path) as f:
             write_zip(work, f)
         replace(work, out)
@@ -75,9 +79,10 @@ def make(out, parts, zip_path):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def refuse_to_replace(out, zip_path):
+def refuse_to_replace(out, zip_path, overwrite=False):
     """UserError if `out` is a non-empty folder, or `zip_path` a file, that is not a handout, or
-    if either cannot be written."""
+    if either cannot be written; and, unless `overwrite`, if `out` holds a file that its maker
+    did not write as it is (see edited)."""
     parent = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
         raise UserError(f'{out}: cannot write in {parent} (not a folder, or not writable)')
@@ -90,6 +95,12 @@ def refuse_to_replace(out, zip_path):
                 f'{out}: a folder that is not empty and not a handout (no {MARK}); not writing '
                 'over it (give another folder)'
             )
+        problem = None if overwrite else edited(out)
+        if problem:
+            raise UserError(
+                f'{os.path.join(out, problem)}; not replacing the handout, which would delete it '
+                '(make handout OVERWRITE=1, or --overwrite, replaces it all the same)'
+            )
     if os.path.exists(zip_path):
         try:
             with zipfile.ZipFile(zip_path) as z:
@@ -98,6 +109,23 @@ def refuse_to_replace(out, zip_path):
             handout = False
         if not handout:
             raise UserError(f'{zip_path}: exists and is not a handout zip; not writing over it')
+
+
+def edited(out):
+    """'PATH: what' of the first file of the handout folder `out` that course/handout.py did not
+    write as it is: changed since, or added (a student's work, say); caches aside. None if all
+    are as written."""
+    try:
+        with open(os.path.join(out, MARK), encoding='utf-8') as f:
+            listed = json.load(f)['files']
+    except (OSError, ValueError, KeyError, TypeError):
+        return f'{MARK}: lists no files to compare with (an older handout?)'
+    for path, digest in files(out).items():
+        if path not in listed:
+            return f'{path}: not made with the handout'
+        if digest != listed[path]:
+            return f'{path}: changed since the handout was made'
+    return None
 
 
 def with_helpers(part, removed):
@@ -124,19 +152,34 @@ def build(folder, parts, student):
         else:
             shutil.copyfile(source, os.path.join(folder, name))
     listed = expected.write(folder, parts, numpy.random.default_rng(SEED))
-    manifest = {
-        'made_by': 'course/handout.py, from the project of the tutorial "Computation Graphs"',
-        'parts': [p.manifest() for p in parts],
-        'cases': listed,
-    }
-    with open(os.path.join(folder, MARK), 'w', encoding='utf-8') as f:
-        json.dump(manifest, f, indent=1)
     with open(os.path.join(folder, 'README.md'), 'w', encoding='utf-8') as f:
         f.write(readme(parts))
     for name in CODE + sorted(EXECUTABLE):
         path = os.path.join(folder, name)
         if os.access(os.path.join(ROOT, name), os.X_OK) or name in EXECUTABLE:
             os.chmod(path, 0o755)
+    manifest = {
+        'made_by': 'course/handout.py, from the project of the tutorial "Computation Graphs"',
+        'parts': [p.manifest() for p in parts],
+        'cases': listed,
+        'files': files(folder),  # the grader takes the stubs from these, if they are unchanged
+    }
+    with open(os.path.join(folder, MARK), 'w', encoding='utf-8') as f:
+        json.dump(manifest, f, indent=1)
+
+
+def files(folder):
+    """{path: SHA-256} of the files under `folder`, in name order, but the manifest and what
+    running the handout adds (CACHES)."""
+    found = {}
+    for top, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(s for s in subfolders if s not in CACHES)
+        for name in sorted(names):
+            path = os.path.relpath(os.path.join(top, name), folder).replace(os.sep, '/')
+            if path != MARK:
+                with open(os.path.join(top, name), 'rb') as f:
+                    found[path] = hashlib.sha256(f.read()).hexdigest()
+    return found
 
 
 def sources():
@@ -220,7 +263,7 @@ def replace(work, out):
 
 def main():
     parser = options.Parser(
-        usage='%(prog)s OUT [--parts default|all|NAME,NAME...] [--zip FILE]\n'
+        usage='%(prog)s OUT [--parts default|all|NAME,NAME...] [--zip FILE] [--overwrite]\n'
         '       %(prog)s --list',
         description='Write a handout of the project to the folder OUT and to OUT.zip: the '
         'chosen parts left for the students, each a stub that says what to write, and a '
@@ -235,6 +278,12 @@ def main():
         help="'default', 'all', or part names with commas (see --list)",
     )
     parser.add_argument('--zip', metavar='FILE', help='the zip to write (default: OUT.zip)')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace a handout at OUT even if files there were changed or added since it was '
+        'made (by default, refused)',
+    )
     parser.add_argument('--list', action='store_true', help='list the parts and stop')
     args = parser.parse_args()
     if args.list:
@@ -250,7 +299,7 @@ def main():
     zip_path = args.zip or out + '.zip'
     parts = catalogue.resolve(args.parts)
     started = time.time()
-    make(out, parts, zip_path)
+    make(out, parts, zip_path, args.overwrite)
     size = os.path.getsize(zip_path) / 1e6
     print(
         f'handout.py: {len(parts)} parts, {sum(p.points for p in parts)} points -> {out}/ and '

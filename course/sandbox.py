@@ -1,14 +1,17 @@
 """One submission's check: in a temporary copy of the teacher's handout, with the submission's
 part files only, in a process of its own with limits, inside bubblewrap where it works.
 
-    results, notes = check_submission(handout, 'submissions/alice.zip', limits, hide=[...])
+    files = submission.pristine(handout)  # the handout as it was made, or UserError
+    results, notes = check_submission(files, 'submissions/alice.zip', limits, hide=[...])
 
-The copy is the teacher's handout (its checker and data), not the student's, without the data
-set the checker does not use. The checker (check.py --json -) runs with:
+The copy is the teacher's handout (its checker and data) as course/handout.py made it, checked
+against its manifest, not the student's, without the data set the checker does not use. The
+checker (check.py --json -) runs with:
 
 - limits on every process (setrlimit, inherited): address space (memory), CPU seconds, the size
-  of a file written, no core dumps; its own process group, killed whole when the time is up;
-  the checker adds a time and memory limit for each part;
+  of a file written, no core dumps; its own process group, killed whole when it ends or its
+  time is up, and on Linux the processes it leaves behind, which the grader adopts (see stop);
+  the checker adds a time and memory limit for each part, and does the same for each;
 - with bubblewrap (`bwrap`): the whole system read-only, the copy too; a private /tmp of at
   most 256 MB, the one place to write; the folders of `hide` (the other submissions) replaced
   by empty ones; no network (a namespace of its own), no other process visible, no capability
@@ -31,17 +34,29 @@ import sys
 import tempfile
 import threading
 
-from course.kit.checking import submission
+from course.kit.checking import processes, submission
 
 TMP_SIZE = 256 * 1024 * 1024  # bytes of the sandbox's /tmp
 MAX_FILE_WRITTEN = 64 * 1024 * 1024  # bytes, RLIMIT_FSIZE
 MAX_REPORT = 1_000_000  # bytes of the checker's output read back
-SKIP = shutil.ignore_patterns('data', '.venv', '__pycache__', '*.pyc', '.git')
 LIMITED = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'limited.py')
 
 
 RUNNING = set()  # the checks' processes, stopped at once if the grader is interrupted
 STOPPING = threading.Event()  # and none started after that
+ADOPTED = threading.Lock()  # held to start a check, or to kill what the ended ones left
+
+
+def stop(process):
+    """Kill a check's processes, once it ended or ran out of time: its process group, and on
+    Linux, every process that the checks which ended left behind, which the grader adopted
+    (processes.adopt_orphans: grade.py calls it); then reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    with ADOPTED:
+        RUNNING.discard(process)
+        processes.kill_children(keep={p.pid for p in RUNNING})
 
 
 def stop_all():
@@ -108,25 +123,19 @@ def limited(command, memory_mb, cpu_seconds):
             *command]  # fmt: skip
 
 
-def copy_handout(handout, folder):
-    """A copy of the teacher's handout in `folder`/handout, without the data and caches."""
-    copy = os.path.join(folder, 'handout')
-    shutil.copytree(handout, copy, ignore=SKIP, symlinks=True)
-    return copy
-
-
-def check_submission(handout, source, limits, hide=(), sandbox=True):
-    """({part: (score, message)} or None, notes) of one submission, a folder or a zip.
+def check_submission(files, source, limits, hide=(), sandbox=True):
+    """({part: (score, message)} or None, notes) of one submission, a folder or a zip, checked
+    in a copy of the handout whose `files` submission.pristine() read.
 
     `limits`: {'timeout': seconds per part, 'total': seconds for the whole check, 'memory':
     MB}. The temporary copy is removed afterwards, whatever happens."""
-    with open(os.path.join(handout, 'check-data', 'handout.json'), encoding='utf-8') as f:
-        manifest = json.load(f)
-    files = sorted({name for part in manifest['parts'] for name in part['files']})
+    manifest = json.loads(files[submission.MARK])
+    names = sorted({name for part in manifest['parts'] for name in part['files']})
     work = tempfile.mkdtemp(prefix='grade-')
     try:
-        copy = copy_handout(handout, work)
-        notes = submission.take_parts(source, files, copy)
+        copy = os.path.join(work, 'handout')
+        submission.write_files(files, copy)
+        notes = submission.take_parts(source, names, copy)
         report, problem = run_check(copy, work, limits, hide, sandbox)
         if problem:
             notes.append(problem)
@@ -153,29 +162,27 @@ def run_check(copy, work, limits, hide, sandbox):
         os.makedirs(home)
         command, env = checker, environment(home)
     out_path, err_path = os.path.join(work, 'report.json'), os.path.join(work, 'stderr.txt')
-    wall = limits['total'] + 30  # the checker stops starting parts at 'total'
+    wall = limits['total'] + 30  # the checker stops at 'total'; this, if it does not
     if STOPPING.is_set():
         return None, 'the grader was stopped'
     with open(out_path, 'wb') as out, open(err_path, 'wb') as err:
-        process = subprocess.Popen(
-            limited(command, limits['memory'], wall),
-            cwd=copy,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,
-        )
-        RUNNING.add(process)
+        with ADOPTED:  # started and known as running at once, for stop()
+            process = subprocess.Popen(
+                limited(command, limits['memory'], wall),
+                cwd=copy,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
+            RUNNING.add(process)
         try:
             process.wait(timeout=wall)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
             return None, f'the check was stopped after {wall:g} s'
         finally:
-            RUNNING.discard(process)
+            stop(process)
     with open(out_path, 'rb') as f:
         data = f.read(MAX_REPORT + 1)
     if len(data) > MAX_REPORT:

@@ -71,6 +71,16 @@ def refused(result, path, words):
     return line
 
 
+def tree(folder):
+    """{path: sha256} of every file under folder."""
+    found = {}
+    for top, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(top, name)
+            found[os.path.relpath(path, folder)] = sha(path)
+    return found
+
+
 def start_epoch(lin0, out, log):
     """A full linear epoch in the background, once it has printed some losses."""
     with open(log, 'w') as log_file:  # the child keeps its own copy of the descriptor
@@ -173,10 +183,10 @@ def handout_copy(handout, target):
     return target
 
 
-def check(folder, *args, timeout=300, container=True):
+def check(folder, *args, timeout=300, container=True, env=None):
     """Run the handout's ./check.py with args; the CompletedProcess (text). `container`: as
-    Gradescope's run_autograder runs it, where --submission is allowed."""
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
+    Gradescope's run_autograder runs it, where --submission is allowed; `env`: variables set."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1', **(env or {}))
     if container:
         env['CHECK_IN_A_CONTAINER'] = '1'
     return subprocess.run(

@@ -2,19 +2,21 @@
 teacher's handout; a loop, a crash, a runaway allocation, an attack or a malformed zip costs
 that student only, and never writes outside the copy."""
 
+import contextlib
 import csv
-import hashlib
 import io
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 
 import pytest
-from conftest import ROOT, assert_fails
+from conftest import ROOT, assert_fails, check, handout_copy, tree
 
 from course import grade, sandbox
 from course.kit.checking import submission
@@ -23,17 +25,6 @@ PARTS = ['forward:logistic', 'backward:logistic', 'avg_loss']  # handout_logisti
 FILES = ['avg_loss.py', 'nn.py', 'numerics.py']
 
 pytestmark = pytest.mark.linux  # see conftest.py
-
-
-def tree(folder):
-    """{path: sha256} of every file under folder."""
-    found = {}
-    for top, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(top, name)
-            with open(path, 'rb') as f:
-                found[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
-    return found
 
 
 def solution(folder, changes=None):
@@ -51,10 +42,11 @@ def solution(folder, changes=None):
     return folder
 
 
-def run_grader(*args):
+def run_grader(*args, env=None):
     return subprocess.run(
         [sys.executable, os.path.join(ROOT, 'course', 'grade.py'), *map(str, args)],
         capture_output=True, text=True, timeout=600, check=False,
+        env=dict(os.environ, **(env or {})),
     )  # fmt: skip
 
 
@@ -188,17 +180,96 @@ def test_a_class_is_graded_and_no_submission_harms_another_or_the_teacher(
     assert 'no avg_loss.py in the submission' in zed
 
 
-def test_without_a_sandbox_the_limits_still_stop_a_loop(handout_logistic, tmp_path):
+def test_without_a_sandbox_the_limits_still_stop_a_loop_and_no_temporary_file_is_left(
+    handout_logistic, tmp_path
+):
     folder, _ = handout_logistic
-    subs = tmp_path / 'submissions'
+    subs, tmp = tmp_path / 'submissions', tmp_path / 'tmp'
+    tmp.mkdir()
     solution(subs / 'bob', [('avg_loss.py', 'return math.fsum(losses) / len(losses)',
                              'while True:\n        pass')])  # fmt: skip
-    result = run_grader(folder, subs, tmp_path / 'g.csv', '--timeout', 3, '--no-sandbox')
+    result = run_grader(folder, subs, tmp_path / 'g.csv', '--timeout', 3, '--no-sandbox',
+                        env={'TMPDIR': str(tmp)})  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert os.listdir(tmp) == []
     assert 'WITHOUT a sandbox' in result.stderr
     bob = rows(tmp_path / 'g.csv')['bob']
     assert [bob[p] for p in [*PARTS, 'total']] == ['1', '2', '0', '3']
     assert 'avg_loss: STOPPED: the average of a log: stopped after 3 s' in bob['notes']
+
+
+DAEMON = """
+import os, time
+started, running = os.pipe()
+if os.fork() == 0:  # a process of its own, forked twice, in a session of its own
+    os.setsid()
+    if os.fork() == 0:
+        with open({pids!r}, 'a') as f:
+            f.write(f'{{os.getpid()}}\\n')
+        os.write(running, b'!')
+        time.sleep(600)
+    os._exit(0)
+os.read(started, 1)  # once it runs
+"""
+
+
+def alive(pid):
+    """Whether the process `pid` runs (a zombie does not)."""
+    try:
+        with open(f'/proc/{pid}/stat') as f:
+            return f.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except FileNotFoundError:
+        return False
+
+
+def test_without_a_sandbox_a_background_process_of_a_submission_does_not_outlive_it(
+    handout_logistic, tmp_path
+):
+    folder, _ = handout_logistic
+    subs, pids = tmp_path / 'submissions', tmp_path / 'pids'
+    for student, more in (('dan', ''), ('eve', 'os.kill(os.getppid(), 9)\n')):  # the checker
+        solution(subs / student)
+        with open(subs / student / 'avg_loss.py', 'a') as f:
+            f.write(DAEMON.format(pids=str(pids)) + more)
+    result = run_grader(folder, subs, tmp_path / 'g.csv', '--no-sandbox', '--jobs', 2)
+    started = [int(pid) for pid in pids.read_text().split()]
+    try:
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.splitlines()[0] == (
+            'grade.py: 2 submissions, 3 parts, WITHOUT a sandbox (turned off by --no-sandbox): '
+            'limits and temporary copies only'
+        )
+        found = rows(tmp_path / 'g.csv')
+        assert found['dan']['total'] == '4' and found['eve']['total'] == '0'
+        assert found['eve']['notes'].startswith('the check gave no report (exit status -9)')
+        assert started and [pid for pid in started if alive(pid)] == []
+    finally:
+        for pid in started:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, 9)
+
+
+def test_when_a_submissions_time_runs_out_the_running_part_is_stopped_and_the_rest_score_0(
+    handout_logistic, tmp_path
+):
+    folder, _ = handout_logistic
+    subs = tmp_path / 'submissions'
+    solution(subs / 'bob', [('nn.py', 'n.value = numerics.logistic(n.children[0].value)',
+                             'while True:\n                pass')])  # fmt: skip
+    started = time.monotonic()
+    result = run_grader(folder, subs, tmp_path / 'g.csv', '--timeout', 60, '--total-timeout', 4)
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 30
+    bob = rows(tmp_path / 'g.csv')['bob']
+    assert [bob[p] for p in [*PARTS, 'total']] == ['0', '0', '0', '0']
+    assert bob['notes'].splitlines() == [
+        'forward:logistic: STOPPED: forward of logistic: stopped when the time for the whole '
+        'check ran out; see tutorial section 1.1',
+        'backward:logistic: not checked: backward of logistic: the time for the whole check ran '
+        'out first; see tutorial section 1.2',
+        'avg_loss: not checked: the average of a log: the time for the whole check ran out '
+        'first; see tutorial section 2',
+    ]
 
 
 def test_a_file_that_is_not_a_grade_sheet_is_never_written_over(handout_logistic, tmp_path):
@@ -211,6 +282,63 @@ def test_a_file_that_is_not_a_grade_sheet_is_never_written_over(handout_logistic
     assert_fails(run_grader(folder, tmp_path / 'subs', tmp_path / 'subs' / 'g.csv'),
                  'is in the submissions folder')  # fmt: skip
     assert_fails(run_grader(tmp_path, tmp_path / 'subs', tmp_path / 'g.csv'), 'not a handout')
+
+
+def test_a_handout_whose_stub_was_filled_in_grades_nothing_not_every_empty_submission_full(
+    handout_logistic, tmp_path
+):
+    folder = handout_copy(handout_logistic[0], tmp_path / 'handout')
+    shutil.copyfile(os.path.join(ROOT, 'nn.py'), folder / 'nn.py')  # the teacher tried it
+    (tmp_path / 'subs' / 'empty').mkdir(parents=True)
+    assert_fails(
+        run_grader(folder, tmp_path / 'subs', tmp_path / 'g.csv'),
+        f'{folder / "nn.py"}: missing or changed since the handout was made',
+    )
+    assert not (tmp_path / 'g.csv').exists()
+    # nor does the checker on Gradescope take a part from a changed handout
+    assert_fails(
+        check(folder, '--submission', tmp_path / 'subs' / 'empty'),
+        f'{folder / "nn.py"}: missing or changed',
+    )
+
+
+def test_submissions_that_are_two_of_a_student_none_or_no_folder_are_refused(
+    handout_logistic, tmp_path
+):
+    folder, subs = handout_logistic[0], tmp_path / 'subs'
+    assert_fails(run_grader(folder, subs, tmp_path / 'g.csv'),
+                 f'{subs}: no such folder of submissions')  # fmt: skip
+    subs.mkdir()
+    (subs / '.DS_Store').write_text('')
+    assert_fails(run_grader(folder, subs, tmp_path / 'g.csv'), f'{subs}: no submission in it')
+    solution(subs / 'alice')
+    zipped(subs / 'alice.zip', {'nn.py': 'x = 1\n'})
+    line = assert_fails(run_grader(folder, subs, tmp_path / 'g.csv'), subs / 'alice.zip')
+    assert line.endswith('alice.zip: alice has another submission, alice/; keep one')
+    assert not (tmp_path / 'g.csv').exists()
+
+
+def test_the_grade_sheet_of_other_parts_is_written_over_only_with_overwrite(
+    handout_logistic, tmp_path
+):
+    folder, subs, out = handout_logistic[0], tmp_path / 'subs', tmp_path / 'g.csv'
+    subs.mkdir()
+    (subs / 'dan.txt').write_text('my answers')
+    other = 'student,sgd,total,notes\nalice,2,2,\n'
+    out.write_text(other)
+    assert_fails(run_grader(folder, subs, out),
+                 f'{out}: the grade sheet of other parts (sgd); not writing over it')  # fmt: skip
+    assert out.read_text() == other
+    result = run_grader(folder, subs, out, '--overwrite')
+    assert result.returncode == 0, result.stderr
+    dan = rows(out)['dan.txt']
+    assert dan['total'] == '0' and dan['notes'].startswith(
+        'dan.txt: not a folder or a zip file; nothing taken\n'
+    )
+    # the grade sheet of these parts is this grader's own, written again
+    header = grade.columns(json.loads((folder / 'check-data' / 'handout.json').read_text()))
+    assert out.read_text().splitlines()[0] == ','.join(header)
+    assert grade.check_output(str(out), str(subs), header) is None
 
 
 def test_a_grade_sheet_quotes_what_a_spreadsheet_would_run():
@@ -306,3 +434,45 @@ def test_a_symlink_in_a_submitted_folder_is_not_followed(tmp_path):
     os.symlink('/etc/passwd', tmp_path / 'sub' / 'nn.py')
     notes, taken = take(tmp_path, tmp_path / 'sub', ['nn.py'])
     assert notes == ["nn.py: a symlink or not a file: the handout's is checked"] and taken == []
+
+
+def test_a_part_file_at_several_depths_is_taken_from_the_shallowest_and_the_others_noted(
+    tmp_path,
+):
+    (tmp_path / 's' / 'old').mkdir(parents=True)
+    (tmp_path / 's' / 'nn.py').write_text('x = 1\n')
+    (tmp_path / 's' / 'old' / 'nn.py').write_text('x = 0\n')
+    notes, taken = take(tmp_path, tmp_path / 's', ['nn.py'])
+    assert notes == ['nn.py: took nn.py, the shallowest; not old/nn.py'] and taken == ['nn.py']
+    assert (tmp_path / 'dest' / 'nn.py').read_text() == 'x = 1\n'
+    source = zipped(tmp_path / 'z.zip', {'hw/hw/nn.py': 'x = 0\n', 'hw/nn.py': 'x = 2\n'})
+    notes, _ = take(tmp_path, source, ['nn.py'])
+    assert notes == ['nn.py: took hw/nn.py, the shallowest; not hw/hw/nn.py',
+                     'part files taken from hw/']  # fmt: skip
+    assert (tmp_path / 'dest' / 'nn.py').read_text() == 'x = 2\n'
+
+
+def test_two_part_files_at_one_depth_are_ambiguous_and_neither_is_taken(tmp_path):
+    for folder in ('a', 'b'):
+        (tmp_path / 's' / folder).mkdir(parents=True)
+        (tmp_path / 's' / folder / 'nn.py').write_text(f'x = {folder!r}\n')
+    notes, taken = take(tmp_path, tmp_path / 's', ['nn.py'])
+    wanted = "nn.py: 2 at one depth, {}: which one? none taken, the handout's is checked"
+    assert notes == [wanted.format('a/nn.py, b/nn.py')] and taken == []
+    with pytest.warns(UserWarning, match='Duplicate name'):  # the folder zipped twice
+        source = zipped(tmp_path / 'z.zip', {'w/nn.py': 'x = 1\n'})
+        with zipfile.ZipFile(source, 'a') as z:
+            z.writestr('w/nn.py', 'x = 2\n')
+    notes, taken = take(tmp_path, source, ['nn.py'])
+    assert notes == [wanted.format('w/nn.py, w/nn.py')] and taken == []
+
+
+def test_a_folder_holding_only_the_students_zip_is_graded_from_the_zip(tmp_path):
+    (tmp_path / 'alice').mkdir()
+    zipped(tmp_path / 'alice' / 'alice.zip', {'nn.py': 'x = 1\n', 'avg_loss.py': 'y = 2\n'})
+    notes, taken = take(tmp_path, tmp_path / 'alice')
+    assert notes == ['part files taken from alice.zip, the one zip in the folder']
+    assert taken == ['avg_loss.py', 'nn.py']
+    zipped(tmp_path / 'alice' / 'old.zip', {'nn.py': 'x = 0\n'})
+    notes, _ = take(tmp_path, tmp_path / 'alice')
+    assert notes[0] == 'no part file in the folder, and 2 zips: none opened'

@@ -11,7 +11,7 @@ import sys
 import zipfile
 
 import pytest
-from conftest import ROOT, assert_fails, check, handout_copy, report
+from conftest import ROOT, assert_fails, check, handout_copy, report, tree
 
 from course import catalogue, handout, leaks, transform
 
@@ -236,16 +236,33 @@ def test_a_folder_that_is_not_a_handout_is_never_written_over(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ['h.zip', 'notes']
 
 
-def test_a_handout_is_made_again_in_its_place_with_other_parts(tmp_path):
+def test_an_untouched_handout_is_made_again_in_its_place_with_other_parts(tmp_path):
     out, zip_path = str(tmp_path / 'h'), str(tmp_path / 'h.zip')
     handout.make(out, catalogue.resolve('avg_loss'), zip_path)
-    (tmp_path / 'h' / 'scratch.txt').write_text('a student tried it out')
+    os.makedirs(tmp_path / 'h' / '__pycache__')  # what running it adds is no one's work
+    (tmp_path / 'h' / '__pycache__' / 'nn.cpython-311.pyc').write_bytes(b'\0')
     handout.make(out, catalogue.resolve('plot_logs'), zip_path)
     assert [p['name'] for p in manifest(tmp_path / 'h')['parts']] == ['plot_logs']
-    assert not (tmp_path / 'h' / 'scratch.txt').exists()
+    assert not (tmp_path / 'h' / '__pycache__').exists()
     assert sorted(os.listdir(tmp_path)) == ['h', 'h.zip']  # nothing left half-written
     with zipfile.ZipFile(zip_path) as z:
         assert 'plot_logs' in z.read('check-data/handout.json').decode()
+
+
+def test_a_handout_with_files_changed_or_added_is_replaced_only_with_overwrite(tmp_path):
+    out, zip_path = tmp_path / 'h', tmp_path / 'h.zip'
+    handout.make(str(out), catalogue.resolve('avg_loss'), str(zip_path))
+    before = zip_path.read_bytes()
+    (out / 'avg_loss.py').write_text('def average(losses):\n    return 1  # my work\n')
+    assert_fails(run_handout(out, '--parts', 'plot_logs'),
+                 f'{out / "avg_loss.py"}: changed since the handout was made; not replacing',
+                 'OVERWRITE=1, or --overwrite')  # fmt: skip
+    (out / 'avg_loss.py').unlink()
+    (out / 'data' / 'notes.txt').write_text('a student tried it out')
+    assert_fails(run_handout(out), f'{out / "data" / "notes.txt"}: not made with the handout')
+    assert (out / 'data' / 'notes.txt').exists() and zip_path.read_bytes() == before
+    handout.make(str(out), catalogue.resolve('plot_logs'), str(zip_path), overwrite=True)
+    assert not (out / 'data' / 'notes.txt').exists() and (out / 'avg_loss.py').exists()
 
 
 def test_the_list_names_every_part_and_the_default_ones():
@@ -266,3 +283,44 @@ def run_handout(*args, cwd=None):
 def test_gradescopes_scripts_are_valid_bash(name):
     result = subprocess.run(['bash', '-n', os.path.join(ROOT, 'course', 'kit', name)], check=False)
     assert result.returncode == 0
+
+
+def test_a_check_whose_parts_crash_or_time_out_leaves_nothing_in_the_temporary_folder(
+    handout_logistic, tmp_path
+):
+    submission, tmp = tmp_path / 's', tmp_path / 'tmp'
+    tmp.mkdir()
+    submission.mkdir()
+    changes = {
+        'n.value = numerics.logistic(n.children[0].value)':
+            'import os, signal; os.kill(os.getpid(), signal.SIGSEGV)',
+        'return math.fsum(losses) / len(losses)': 'while True:\n        pass',
+    }  # fmt: skip
+    for name in ('nn.py', 'numerics.py', 'avg_loss.py'):
+        with open(os.path.join(ROOT, name)) as f:
+            text = f.read()
+        for right, wrong in changes.items():
+            text = text.replace(right, wrong)
+        (submission / name).write_text(text)
+    folder = handout_copy(handout_logistic[0], tmp_path / 'h')
+    result = check(folder, '--submission', submission, '--timeout', 2, env={'TMPDIR': str(tmp)})
+    found = report(result)
+    assert found['forward:logistic'][2].startswith('FAILED: forward of logistic: the check crash')
+    assert found['avg_loss'][2].startswith('STOPPED: the average of a log: stopped after 2 s')
+    assert os.listdir(tmp) == []
+
+
+def test_setup_updates_the_package_lists_before_it_installs():
+    with open(os.path.join(ROOT, 'course', 'kit', 'setup.sh')) as f:
+        lines = [line.split()[:2] for line in f if line.startswith('apt-get')]
+    assert lines == [['apt-get', 'update'], ['apt-get', 'install']]
+
+
+def test_two_handouts_of_the_same_code_are_the_same_bytes(tmp_path):
+    made = []
+    for name in ('a', 'b'):
+        handout.make(str(tmp_path / name), catalogue.resolve('sgd,error_rate'),
+                     str(tmp_path / f'{name}.zip'))  # fmt: skip
+        made.append(tree(tmp_path / name))
+    assert (tmp_path / 'a.zip').read_bytes() == (tmp_path / 'b.zip').read_bytes()
+    assert made[0] == made[1] and 'check-data/params/lin-param-1' in made[0]

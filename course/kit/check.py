@@ -12,7 +12,6 @@ checked in a process of its own, with a limit on its time (--timeout) and memory
 
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -24,7 +23,6 @@ from plumbing.errors import UserError
 from checking import parts, processes, report, submission
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
-SKIP = ('data', '.venv', '__pycache__', '*.pyc', '.git')  # what a check does not read
 
 
 # Set by run_autograder, in Gradescope's container of one submission: the one place where a
@@ -47,8 +45,8 @@ def main():
     parser.add_argument('--timeout', type=options.number(float, 0), default=30, metavar='S',
                         help='seconds for each part (default: %(default)s)')  # fmt: skip
     parser.add_argument('--total-timeout', type=options.number(float, 0), metavar='S',
-                        help='seconds for the whole check: the parts not started by then '
-                        'score 0')  # fmt: skip
+                        help='seconds for the whole check: the part running then is '
+                        'stopped, and it and the parts not started score 0')  # fmt: skip
     parser.add_argument('--memory', type=options.number(int, 64), default=1024, metavar='MB',
                         help='memory for each part (default: %(default)s MB)')  # fmt: skip
     parser.add_argument('--submission', metavar='PATH',
@@ -83,7 +81,7 @@ def main():
         root, notes = ROOT, []
         if args.submission:
             root = os.path.join(work, 'handout')
-            shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(*SKIP))
+            submission.write_files(submission.pristine(ROOT), root)
             files = sorted({f for p in manifest['parts'] for f in p['files']})
             notes = submission.take_parts(args.submission, files, root)
             for note in notes:

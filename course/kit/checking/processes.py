@@ -5,13 +5,16 @@ endless loop, a crash or a runaway allocation in one part costs that part and no
 
 A child process imports the student's code, never the parent: the parent only starts children,
 reads their verdicts (a line of JSON each) and stops a child that outlives its time, with every
-process it started (its own session). On Linux a child also dies with its parent.
+process it started (its own session). On Linux a child also dies with its parent, and the
+parent adopts the processes left behind by the child's (a daemon, forked twice into a session
+of its own): they are killed when the part ends.
 """
 
 import contextlib
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -26,7 +29,8 @@ MAX_VERDICT = 100_000  # bytes: a verdict is a line, not a flood
 def check_parts(root, manifest_parts, names, timeout, memory_mb, deadline=None):
     """{name: (status, message)} for each part of `names` and those their checks need, checked
     in order; status is 'passed', 'failed', 'not written', 'stopped' or 'not checked'.
-    `deadline` (time.monotonic()): the parts not started by then are not checked."""
+    `deadline` (time.monotonic()): the part running then is stopped, and the parts not started
+    are not checked."""
     chosen = [p['name'] for p in manifest_parts]
     wanted, todo = set(), list(names)
     while todo:  # the parts named, what their checks need, what that needs, ...
@@ -35,12 +39,15 @@ def check_parts(root, manifest_parts, names, timeout, memory_mb, deadline=None):
             wanted.add(name)
             todo += parts.needs(name, chosen)
     results, failing = {}, set()
+    adopt_orphans()
     parts.warm(root, wanted)
     # each module of the student's imported once first: one that loops or crashes as it is
     # imported fails all its parts at once, rather than costing each part its time
     broken = {}
     for module in dict.fromkeys(m for n in sorted(wanted) for m in parts.modules(n)):
-        status, message = check_one(root, f'import:{module}', set(), timeout, memory_mb)
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        status, message = check_one(root, f'import:{module}', set(), timeout, memory_mb, deadline)
         if status == 'stopped':
             broken[module] = (status, f'importing {module}.py was {message}')
         elif status != 'passed':
@@ -49,27 +56,33 @@ def check_parts(root, manifest_parts, names, timeout, memory_mb, deadline=None):
         problem = next((broken[m] for m in parts.modules(name) if m in broken), None)
         if problem:
             results[name] = problem
-        elif deadline is not None and time.monotonic() > deadline:
+        elif deadline is not None and time.monotonic() >= deadline:
             results[name] = ('not checked', 'the time for the whole check ran out first')
         else:
-            results[name] = check_one(root, name, failing, timeout, memory_mb)
+            results[name] = check_one(root, name, failing, timeout, memory_mb, deadline)
         if results[name][0] != 'passed':
             failing.add(name)
     return results
 
 
-def check_one(root, name, failing, timeout, memory_mb):
-    """(status, message) of one part, checked in a child process."""
+def check_one(root, name, failing, timeout, memory_mb, deadline=None):
+    """(status, message) of one part, checked in a child process stopped after `timeout` s or at
+    `deadline` (time.monotonic()), whichever comes first."""
+    left = timeout if deadline is None else min(timeout, deadline - time.monotonic())
     context = multiprocessing.get_context()
     reader, writer = context.Pipe(duplex=False)
+    # made and removed here: a child killed for its time would leave its own behind
+    folder = tempfile.mkdtemp(prefix='check-')
     child = context.Process(
-        target=child_main, args=(root, name, sorted(failing), memory_mb, writer), daemon=True
+        target=child_main,
+        args=(root, name, sorted(failing), memory_mb, writer, folder),
+        daemon=True,
     )
     child.start()
     writer.close()
     verdict, timed_out = None, False
     try:
-        if reader.poll(timeout):  # a verdict, or the end of the pipe: the child died
+        if reader.poll(max(left, 0)):  # a verdict, or the end of the pipe: the child died
             verdict = json.loads(reader.recv_bytes(MAX_VERDICT).decode())
         else:
             timed_out = True
@@ -77,11 +90,15 @@ def check_one(root, name, failing, timeout, memory_mb):
         pass  # the child died before its verdict, or sent something else
     finally:
         stop(child)
+        kill_children()  # what the part started and left behind, adopted: this has no other
+        shutil.rmtree(folder, ignore_errors=True)
     if verdict is not None:
         known = ('passed', 'failed', 'not written')
         if isinstance(verdict, list) and len(verdict) == 2 and verdict[0] in known:
             return verdict[0], str(verdict[1])[:2000]
         return ('failed', 'the check sent a verdict that is not one')  # the student's code did?
+    if timed_out and left < timeout:
+        return ('stopped', 'stopped when the time for the whole check ran out')
     if timed_out:
         return ('stopped', f'stopped after {timeout:g} s: an endless loop, or far too slow?')
     code = child.exitcode
@@ -98,25 +115,59 @@ def stop(child):
     child.join()
 
 
-def child_main(root, name, failing, memory_mb, writer):
-    """In the child: limits, quiet output, the part's check, its verdict as a line of JSON."""
+def adopt_orphans():
+    """On Linux, make this process the parent of the processes that its descendants leave
+    behind when they end (PR_SET_CHILD_SUBREAPER), whatever session they started: so that
+    kill_children() finds them. Elsewhere, nothing."""
+    if sys.platform.startswith('linux'):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+
+
+def kill_children(keep=()):
+    """On Linux, kill and reap the child processes of this one but those of `keep` (pids), until
+    none is left: those killed leave theirs to this one, if adopt_orphans() was called."""
+    while sys.platform.startswith('linux'):
+        found = []
+        for name in os.listdir('/proc'):
+            with (
+                contextlib.suppress(OSError, IndexError, ValueError),
+                open(f'/proc/{name}/stat') as f,  # pid (name) state ppid ...
+            ):
+                if int(f.read().rsplit(')', 1)[1].split()[1]) == os.getpid():
+                    found.append(int(name))
+        found = [pid for pid in found if pid not in keep]
+        if not found:
+            return
+        for pid in found:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in found:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def child_main(root, name, failing, memory_mb, writer, folder):
+    """In the child: limits, quiet output, the part's check (its files in `folder`), its verdict
+    as a line of JSON."""
     isolate(memory_mb)
     sys.path.insert(0, root)  # the student's modules from the handout checked: nn, avg_loss, ...
-    with tempfile.TemporaryDirectory(prefix='check-') as folder:
-        try:
-            note = parts.check(name, root, set(failing), folder)
-            verdict = ('passed', note or '')
-        except NotImplementedError as e:
-            verdict = ('not written', str(e) or 'NotImplementedError')
-        except PartError as e:
-            verdict = ('failed', str(e))
-        except MemoryError:
-            verdict = ('failed', f'ran out of memory (the limit is {memory_mb:,} MB)')
-        except RecursionError:
-            verdict = ('failed', 'a recursion too deep (a function that calls itself forever?)')
-        except BaseException as e:  # SystemExit, or a bug of the checker's own
-            verdict = ('failed', f'{type(e).__name__}: {e}'[:500])
-        writer.send_bytes(json.dumps(verdict).encode())
+    try:
+        note = parts.check(name, root, set(failing), folder)
+        verdict = ('passed', note or '')
+    except NotImplementedError as e:
+        verdict = ('not written', str(e) or 'NotImplementedError')
+    except PartError as e:
+        verdict = ('failed', str(e))
+    except MemoryError:
+        verdict = ('failed', f'ran out of memory (the limit is {memory_mb:,} MB)')
+    except RecursionError:
+        verdict = ('failed', 'a recursion too deep (a function that calls itself forever?)')
+    except BaseException as e:  # SystemExit, or a bug of the checker's own
+        verdict = ('failed', f'{type(e).__name__}: {e}'[:500])
+    writer.send_bytes(json.dumps(verdict).encode())
     os._exit(0)  # no atexit handler of the student's runs after the verdict
 
 
