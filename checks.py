@@ -161,10 +161,10 @@ def copied(n, value, dtype):
     that the next step's g.var(param_w) reads again, which would never learn."""
     if isinstance(n.value, numpy.ndarray) and n.requires_grad:
         warnings.warn(
-            f'node {n.id} (var): its {value.dtype} array is computed with as a '
-            f"{numpy.dtype(dtype)} copy; its gradient is the copy's, and w.value -= lr * w.grad "
-            'changes the copy, not your array: give parameters as floats, e.g. '
-            'numpy.zeros((784, 10)), or astype(float)',
+            f'node {n.id} (var): your {value.dtype} array is used as a {numpy.dtype(dtype)} '
+            "copy; its gradient is the copy's, and w.value -= lr * w.grad changes the copy, not "
+            'your array: give a parameter as floats, e.g. numpy.zeros((784, 10)), or '
+            'astype(float); an input, such as an image, with g.var(x, requires_grad=False)',
             stacklevel=5,  # copied, leaf_value, inputs, forward: the line that called forward
         )
     return value.astype(dtype)

@@ -28,16 +28,18 @@ from plumbing import errors
 
 import numpy
 
+import checks
 import formulas
 import nn
 
 TOLERANCE = 1e-6
 
 
-def check(graph, seed=None, eps=1e-6):
+def check(graph, seed=None, eps=1e-6, loss=None):
     """[(var node, relative error)] for every var that requires a gradient, worst first.
 
-    The loss is L = sum(seed * last node's value), seed ones by default (what backward seeds).
+    The loss is L = sum(seed * loss's value), seed ones by default (what backward seeds), loss
+    the last node by default, as for backward: give it if nodes were built after it.
     Each entry of each var is moved by +-eps and dL/dv is estimated as (L(v+eps) - L(v-eps))
     / (2 eps); the error is |numeric - backward| / max(|numeric|, |backward|) over the whole
     array (0 where both are 0), or nan where any of these numbers, or the var's value, is not
@@ -45,7 +47,7 @@ def check(graph, seed=None, eps=1e-6):
     each var's value (float32, integer, a number) is replaced by a float64 copy for the check,
     and put back afterwards.
     """
-    last = graph.nodes[-1]
+    last = graph.nodes[-1] if loss is None else checks.loss(graph, loss)
     leaves = [v for v in graph.nodes if v.type == 'var' and v.value is not None]
     originals = [v.value for v in leaves]
     for v in leaves:
@@ -58,7 +60,7 @@ def check(graph, seed=None, eps=1e-6):
     finite = math.isfinite(loss())
     if seed is not None:
         last.grad = numpy.array(seed, dtype=float)
-    nn.backward(graph)
+    nn.backward(graph, last)
     wanted = [v for v in graph.nodes if v.type == 'var' and v.requires_grad]
     # read them all now: each forward below drops the gradients
     analytics = [v.grad if v.grad is not None else numpy.zeros_like(v.value) for v in wanted]
@@ -82,7 +84,7 @@ def check(graph, seed=None, eps=1e-6):
     loss()  # leave the graph as backward left it, at the original values
     if seed is not None:
         last.grad = numpy.array(seed, dtype=float)
-    nn.backward(graph)
+    nn.backward(graph, last)
     return sorted(results, key=lambda r: -math.inf if math.isnan(r[1]) else -r[1])
 
 

@@ -100,12 +100,12 @@ def main():
         return
     if args.graph is None and args.html is None:
         parser.error('give an EXAMPLE or a FILE.py, or --trace alone to trace the small ones')
-    g, names, title = load(args.graph or TRACED[0])
+    g, names, title, loss = load(args.graph or TRACED[0])
     if args.trace:
         print(f'# {title}')
-        print('\n'.join(trace(g, names)))
+        print('\n'.join(trace(g, names, loss)))
     elif args.html is not None:
-        html(g, args.html, names, title.rstrip('.'))
+        html(g, args.html, names, title.rstrip('.'), loss)
     elif args.draw is not None:
         draw(g, args.draw, names, title.split(': ', 1)[-1].rstrip('.'))
     else:
@@ -113,20 +113,22 @@ def main():
 
 
 def load(graph):
-    """(graph, names, title) of an example, or of the graph that a Python file builds, after
-    forward and backward: 'twice: A node used twice ...', 'mygraph.py'."""
+    """(graph, names, title, loss) of an example, or of the graph that a Python file builds,
+    after forward and backward: 'twice: A node used twice ...', 'mygraph.py'; loss is the node the
+    file gave backward, or None for the last node."""
+    loss = None
     if graph in EXAMPLES:
         g, names = EXAMPLES[graph]()
         title = f'{graph}: {EXAMPLES[graph].__doc__}'
     else:
-        g, names = ownfile.load(graph)
+        g, names, loss = ownfile.load(graph)
         title = graph
     try:
         nn.forward(g)
-        nn.backward(g)
+        nn.backward(g, loss)
     except (ValueError, TypeError) as e:  # nn's errors name the node and what is wrong with it
         raise UserError(f'{graph}: forward and backward on its graph: {e}') from None
-    return g, names, title
+    return g, names, title, loss
 
 
 if __name__ == '__main__':

@@ -1,11 +1,12 @@
 """The graph that a student's own Python file builds, for ./showgraph.py mygraph.py:
 
-    graph, names = load('mygraph.py')
+    graph, names, loss = load('mygraph.py')
 
 The file runs as `python3 mygraph.py` would run it, as __main__ with its own folder first on
 sys.path, and with the project's folder there too, so that `import nn` works from anywhere. Its
 graph is the Graph in its global `g`, else the last Graph among its globals; a node's name is the
-first global variable that refers to it. What the file prints goes to stderr, so that the output
+first global variable that refers to it. Its loss is the one the file gave nn.backward last (as
+backward(g, loss)), else the last node. What the file prints goes to stderr, so that the output
 of --dot stays DOT. An error in the file is one line: the file, the line and the error's message.
 """
 
@@ -24,13 +25,21 @@ PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def load(path):
-    """(graph, {node: name}) of the graph that the Python file `path` builds; UserError if it
-    cannot be run, fails or builds no graph."""
+    """(graph, {node: name}, loss) of the graph that the Python file `path` builds, loss the node
+    that the file gave nn.backward or None; UserError if it cannot be run, fails or builds no
+    graph."""
     if not os.path.isfile(path):
         raise UserError(f'{path}: no such file')
     saved = sys.path[:], sys.argv[:]
     sys.path[:0] = [os.path.dirname(os.path.abspath(path)), PROJECT]
     sys.argv = [path]  # the file sees its own name, and none of showgraph's options
+    losses, backward = {}, nn.backward
+
+    def watched(graph, loss=None):  # the file's own backward: which loss it asked for
+        losses[id(graph)] = loss
+        return backward(graph, loss)
+
+    nn.backward = watched  # for the file's `from nn import *` as much as for nn.backward(...)
     try:
         with contextlib.redirect_stdout(sys.stderr):
             found = runpy.run_path(path, run_name='__main__')
@@ -43,6 +52,7 @@ def load(path):
         raise UserError(f'{where(e, path)}: {message(e)}') from None
     finally:
         sys.path[:], sys.argv = saved
+        nn.backward = backward
     graph = found.get('g')
     if not isinstance(graph, nn.Graph):
         graphs = [v for v in found.values() if isinstance(v, nn.Graph)]
@@ -60,7 +70,7 @@ def load(path):
             and not name.startswith('_')
         ):
             names.setdefault(v, name)
-    return graph, names
+    return graph, names, losses.get(id(graph))
 
 
 def where(error, path):

@@ -28,7 +28,7 @@ DIGITS = 4  # significant digits of the entries of big values: the page shows 4,
 EXTENSIONS = ('.html', '.htm')
 
 
-def data(graph, names=None, title='A computation graph'):
+def data(graph, names=None, title='A computation graph', loss=None):
     """What the page shows, as JSON-ready data: runs steps(graph) and reads only what it returns.
 
     {'title': str, 'loss': the loss's id, 'seed': the value backward starts from (dL/dL = 1),
@@ -45,7 +45,7 @@ def data(graph, names=None, title='A computation graph'):
     or the strings 'inf', '-inf', 'nan'; those of big values are rounded to DIGITS digits.
     """
     names = names or {}
-    done = steps(graph)
+    done = steps(graph, loss)
     values, seen = [], {}
 
     def index(v):  # v's place in values, added if new
@@ -56,7 +56,8 @@ def data(graph, names=None, title='A computation graph'):
             values.append(value(v))
         return seen[key]
 
-    computed = [s for s in done if isinstance(s, Value)]
+    # the loss's Value: the last node's, unless backward was given another (see backward)
+    computed = [s for s in done if isinstance(s, Value) and loss in (None, s.node)]
     places = layout(graph)
     return {
         'title': title,
@@ -116,12 +117,12 @@ def entry(x):
     return x if math.isfinite(x) else str(x)
 
 
-def page(graph, names=None, title='A computation graph'):
+def page(graph, names=None, title='A computation graph', loss=None):
     """The page's HTML: page.html with the style, the script and the data put in."""
     parts = {name: read(name) for name in ('page.html', 'page.css', 'page.js')}
     # JSON inside <script>: a '</script>' in a name would end the element, so every <, > and &
     # is written as its \\u escape, which JSON reads back as the same character
-    text = json.dumps(data(graph, names, title), ensure_ascii=False, separators=(',', ':'))
+    text = json.dumps(data(graph, names, title, loss), ensure_ascii=False, separators=(',', ':'))
     for character in '<>&\u2028\u2029':
         text = text.replace(character, f'\\u{ord(character):04x}')
     fill = {
@@ -155,12 +156,13 @@ class Page:
         )
 
 
-def html(graph, out=None, names=None, title=None):
+def html(graph, out=None, names=None, title=None, loss=None):
     """The page of graph (see `data`) into the file `out` (.html), replaced whole or not at all;
-    without `out`, a Page, which Jupyter shows in the notebook. Runs forward and backward."""
+    without `out`, a Page, which Jupyter shows in the notebook. Runs forward and backward(graph,
+    loss): give the loss as to backward if nodes were built after it."""
     if out is not None:
         check_output(out)  # before the work
-    text = page(graph, names, title or 'A computation graph')
+    text = page(graph, names, title or 'A computation graph', loss)
     if out is None:
         return Page(text)
     with atomic.output_file(out) as f:

@@ -28,9 +28,9 @@ class Contribution(collections.namedtuple('Contribution', 'child parent formula 
     place among the parent's children: g.add(a, a) passes two contributions to a, arg 0 and 1."""
 
 
-def steps(graph):
-    """Run nn.forward and nn.backward on graph; what they did, in order: a Value for each node
-    forward computes, then a Contribution for each gradient backward passes to a child.
+def steps(graph, loss=None):
+    """Run nn.forward and nn.backward(graph, loss) on graph; what they did, in order: a Value for
+    each node forward computes, then a Contribution for each gradient backward passes to a child.
 
     nn.trace hands over each event as it happens: forward calls it with the node it computed,
     add_grad with the parent, the child's place and the contribution.
@@ -56,7 +56,7 @@ def steps(graph):
     old, nn.trace = nn.trace, watch
     try:
         nn.forward(graph)
-        nn.backward(graph)
+        nn.backward(graph, loss)
     finally:
         nn.trace = old
     return done
@@ -78,12 +78,13 @@ def gradient_formula(n, i):
     return re.sub(r'(dL/d|\b)([A-Za-z]\w*)', ids, written[i].split(' = ', 1)[1])
 
 
-def gradients(done):
+def gradients(done, loss=None):
     """{node: its gradient after backward}, from the steps alone: the running total of the last
-    contribution that each node received; for the loss, the last node forward computed, the seed
-    that backward starts from, dL/dL = 1. A node's gradient is complete before it passes it on,
-    so this is also the gradient that each of its contributions was computed from."""
-    values = [s for s in done if isinstance(s, Value)]
+    contribution that each node received; for the loss (the last node forward computed, unless
+    given), the seed that backward starts from, dL/dL = 1. A node's gradient is complete before
+    it passes it on, so this is also the gradient that each of its contributions was computed
+    from."""
+    values = [s for s in done if isinstance(s, Value) and loss in (None, s.node)]
     found = {values[-1].node: numpy.ones(numpy.shape(values[-1].value))} if values else {}
     for s in done:
         if isinstance(s, Contribution):
@@ -104,8 +105,9 @@ def node(n, names):
     return 'node {} {}{}{}'.format(n.id, n.type, children, ' ' + names[n] if n in names else '')
 
 
-def trace(graph, names=None):
-    """Run forward and backward on graph; the lines that say what they did, step by step.
+def trace(graph, names=None, loss=None):
+    """Run forward and backward(graph, loss) on graph; the lines that say what they did, step by
+    step.
 
     Forward: each node and its value, 'node 2 add(0, 1) = 1 + 2 = 3'. Backward, under each
     node that passes its gradient on: each contribution to a child, with its formula and the
@@ -113,8 +115,8 @@ def trace(graph, names=None):
     more than a few numbers show as their shape and norm. All numbers come from the steps.
     """
     names = names or {}
-    done = steps(graph)
-    grads = gradients(done)
+    done = steps(graph, loss)
+    grads = gradients(done, loss)
     lines, values = ['forward, in the order of graph.nodes:'], {}
     for step in done:
         if isinstance(step, Value):
@@ -125,7 +127,8 @@ def trace(graph, names=None):
                     node(n, names), formula(n, args) + ' = ' if args else '', numbers(step.value)
                 )
             )
-    lines.append(f'backward, in reverse order, from the loss L = node {graph.nodes[-1].id}:')
+    loss_id = (graph.nodes[-1] if loss is None else loss).id
+    lines.append(f'backward, in reverse order, from the loss L = node {loss_id}:')
     parent = None
     for step in done:
         if isinstance(step, Contribution):

@@ -14,7 +14,8 @@ def test_raw_pixel_bytes_are_computed_in_floats_not_wrapped_around_at_256():
     pred = g.var(np.array([200, 3], np.uint8))
     gold = g.var(np.array([0, 4], np.uint8))
     loss = g.squared_error(pred, gold)
-    with pytest.warns(UserWarning, match=r'^node [01] \(var\): its uint8 array is computed with'):
+    copied = r'^node [01] \(var\): your uint8 array is used as a float64 copy'
+    with pytest.warns(UserWarning, match=copied):
         forward(g)
     assert loss.value == 40001  # 200^2 + 1^2; uint8 arithmetic gave 65
     backward(g)
@@ -71,9 +72,10 @@ def test_an_integer_parameter_is_a_warning_that_steps_would_not_reach_it():
     with pytest.warns(UserWarning) as warned:
         forward(g)
     assert str(warned[0].message) == (
-        'node 0 (var): its int64 array is computed with as a float64 copy; its gradient is the '
-        "copy's, and w.value -= lr * w.grad changes the copy, not your array: give parameters as "
-        'floats, e.g. numpy.zeros((784, 10)), or astype(float)'
+        "node 0 (var): your int64 array is used as a float64 copy; its gradient is the copy's, "
+        'and w.value -= lr * w.grad changes the copy, not your array: give a parameter as floats, '
+        'e.g. numpy.zeros((784, 10)), or astype(float); an input, such as an image, with '
+        'g.var(x, requires_grad=False)'
     )
     assert warned[0].filename == __file__  # it points at the call of forward
     backward(g)

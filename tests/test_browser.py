@@ -268,7 +268,7 @@ def test_the_graph_of_a_students_own_file(tab, tmp_path):
         'h = g.relu(g.mul(x, W))\nloss = g.sum(g.emul(h, h))\n'
     )
     run('showgraph.py', 'mine.py', '--html', 'mine.html', cwd=tmp_path, check=0)
-    g, names = ownfile.load(str(tmp_path / 'mine.py'))
+    g, names, _ = ownfile.load(str(tmp_path / 'mine.py'))
     assert sorted(names.values()) == ['W', 'h', 'loss', 'x']
     page = tab.open(tmp_path / 'mine.html')
     assert page.title() == 'mine.py'

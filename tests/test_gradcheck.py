@@ -128,3 +128,15 @@ def test_a_type_without_a_builder_or_a_forward_case_is_reported_not_checked(monk
         "unknown node type 'softplus' (node 1); give the type a case in gradcheck.cases"
     ) in out.splitlines()
     assert out.splitlines()[-1].endswith(', 2 over 1e-06 or not checked')
+
+
+def test_the_loss_can_be_named_when_nodes_were_built_after_it():
+    g = Graph()
+    p = g.var(np.array([1.0, 2.0]))
+    loss = g.sum(g.emul(p, p))
+    g.tanh(p)  # a prediction, built after the loss: not the last node's gradient is wanted
+    [(node, error)] = gradcheck.check(g, loss=loss)
+    assert node is p and error < gradcheck.TOLERANCE
+    assert p.grad.tolist() == [2.0, 4.0]  # as backward(g, loss) left it
+    with pytest.raises(ValueError, match='is not a node of this graph'):
+        gradcheck.check(g, loss=Graph().var(1.0))

@@ -50,6 +50,30 @@ def test_trace_dot_draw_and_html_work_on_it_too(tmp_path):
     assert (tmp_path / 'g.png').exists() and (tmp_path / 'g.html').exists()
 
 
+# The README: if you build something after the loss (a prediction, say), name the loss
+AFTER = """\
+from nn import *
+import numpy as np
+g = Graph()
+p = g.var(np.array([1.0, 2.0]))
+loss = g.sum(g.emul(p, p))
+pred = g.tanh(p)  # built after the loss
+forward(g)
+backward(g, loss)
+"""
+
+
+def test_the_loss_the_file_gave_backward_is_the_one_shown(tmp_path):
+    name = write(tmp_path, AFTER)
+    trace = run('showgraph.py', name, '--trace', cwd=tmp_path, check=0).stdout
+    assert 'backward, in reverse order, from the loss L = node 2:' in trace
+    assert trace.endswith('  node 0 var p: grad = [2, 4]\n')  # d/dp sum(p * p) = 2p
+    graph, _, loss = ownfile.load(str(tmp_path / name))
+    assert loss is graph.nodes[2]
+    page = showgraph.page.data(graph, loss=loss)
+    assert page['loss'] == 2 and page['values'][page['seed']]['shape'] == []
+
+
 def test_without_g_the_last_graph_and_the_first_name_of_each_node(tmp_path):
     name = write(
         tmp_path,
@@ -62,7 +86,7 @@ def test_without_g_the_last_graph_and_the_first_name_of_each_node(tmp_path):
         _hidden = x
         """,
     )
-    graph, names = ownfile.load(str(tmp_path / name))
+    graph, names, _ = ownfile.load(str(tmp_path / name))
     assert list(names.values()) == ['x', 'y'] and graph.nodes[1].type == 'logistic'
 
 
