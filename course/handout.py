@@ -166,13 +166,13 @@ def readme(parts):
         files=', '.join(f'`{f}`' for f in files),
         report='\n'.join(lines),
         example=f'{parts[0].name:<17} ',
-        nodes=node_table({p.name for p in parts}),
+        nodes=node_table({p.name: p for p in parts}),
     )
 
 
 def node_table(chosen):
     """The README's table of node types, a chosen forward's value and a chosen backward's
-    formulas replaced by 'your part'."""
+    formulas replaced by 'your part'; `chosen` is {name: Part}."""
     with open(os.path.join(ROOT, 'README.md'), encoding='utf-8') as f:
         lines = f.read().splitlines()
     start = lines.index('| node type | builder | value | backward (what each child receives) |')
@@ -183,9 +183,9 @@ def node_table(chosen):
         cells = line.split(' | ')
         node_type = cells[0].strip('| `')
         if f'forward:{node_type}' in chosen:
-            cells[2] = 'your part (1.1): see its builder'
+            cells[2] = f'your part ({chosen[f"forward:{node_type}"].section}): see its builder'
         if f'backward:{node_type}' in chosen:
-            cells[3] = 'your part (1.2) |'
+            cells[3] = f'your part ({chosen[f"backward:{node_type}"].section}) |'
         table.append(' | '.join(cells))
     return '\n'.join(table)
 

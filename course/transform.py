@@ -161,14 +161,16 @@ def stub(part, indent):
     """The lines that replace a part: a comment to the tutorial's section and the checker, and
     a NotImplementedError with the part's task, lines under 100 characters."""
     pad = ' ' * indent
-    comment = f'{pad}# Your part, tutorial section {part.section}: ./check.py --part {part.name}'
+    head = f'{pad}# Your part, tutorial {part.section}:'
+    check = f'./check.py --part {part.name} checks it.'
+    comment = [f'{head} {check}'] if len(head + check) < 99 else [head, f'{pad}# {check}']
     one = f'{pad}raise NotImplementedError({part.task!r})'
     if len(one) < 100:
-        return [comment + ' checks it.', one]
+        return [*comment, one]
     chunks = textwrap.wrap(part.task, 99 - indent - 7, break_long_words=False)
     quoted = [repr(c + ' ') for c in chunks[:-1]] + [repr(chunks[-1])]
     return [
-        comment + ' checks it.',
+        *comment,
         f'{pad}raise NotImplementedError(',
         *[f'{pad}    {q}' for q in quoted],
         f'{pad})',

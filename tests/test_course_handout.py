@@ -29,7 +29,7 @@ def test_every_part_unwritten_scores_0_each_stopped_by_its_own_stub(handout_all,
     parts = manifest(folder)['parts']
     assert list(found) == [p['name'] for p in parts] and len(parts) == 26
     for p in parts:  # nothing crashed outside the stubs: each stopped at its own task
-        wanted = f'not written yet: {p["task"]}; see tutorial section {p["section"]}'
+        wanted = f'not written yet: {p["task"]}; see tutorial {p["section"]}'
         assert found[p['name']] == (0, p['points'], wanted)
     assert result.stdout.splitlines()[-1] == 'total 0/39: 0 of 26 parts pass'
     # and the student's README shows this very report
@@ -161,8 +161,8 @@ def test_the_student_readme_asks_the_discussion_questions_and_answers_none(hando
     for answer in [a.split('\n')[0] for a in answers.split('**Answer.** ')[1:]]:
         assert answer[:40] not in readme, answer
     assert (
-        '| `logistic` | `g.logistic(a)` | your part (1.1): see its builder | your part (1.2) |'
-        in (readme)
+        '| `logistic` | `g.logistic(a)` | your part (sections 1.1 and 2): see its builder | your '
+        'part (sections 1.2 and 2) |' in readme
     )
     assert '$' not in readme.replace('$(', '').replace('$i', '')  # every placeholder filled
 

@@ -3,6 +3,7 @@ stub that runs; what only served it taken out; its answers known, and found wher
 
 import ast
 import os
+import re
 
 import pytest
 from conftest import ROOT
@@ -33,8 +34,9 @@ def test_a_stub_says_the_task_and_points_to_the_tutorial_and_the_checker(sources
     (part,) = catalogue.resolve('backward:logistic')
     student, _ = transform.transform(sources, [part])
     case = student['nn.py'].split("elif n.type == 'logistic':")[2].split('elif')[0]
-    assert (
-        '# Your part, tutorial section 1.2: ./check.py --part backward:logistic checks it.' in case
+    assert (  # on two lines: on one, it would be 100 characters long
+        '            # Your part, tutorial sections 1.2 and 2:\n'
+        '            # ./check.py --part backward:logistic checks it.\n' in case
     )
     assert "'backward of logistic: add_grad(n, 0, dL/da), from n.grad = dL/dn'" in case
     assert 'logistic_slope' not in case
@@ -119,5 +121,31 @@ def test_every_part_of_the_catalogue_is_described_for_the_list():
     assert set(catalogue.DEFAULT) <= set(parts)
     for p in parts.values():
         assert p.task.startswith((p.title, p.name, 'error rate')), p.name
-        assert p.section in ('1.1', '1.2', '2') and p.points > 0
+        assert p.points > 0
         assert all(os.path.exists(os.path.join(ROOT, f)) for f in p.files)
+
+
+def tutorial_sections():
+    """{number: text} of the tutorial's sections, by its headings ('## 1.1 Forward ...')."""
+    path = os.path.join(os.path.dirname(ROOT), 'shared', 'tutorial.md')
+    if not os.path.exists(path):
+        pytest.skip(f'the tutorial is not beside the project ({path})')
+    with open(path, encoding='utf-8') as f:
+        pieces = re.split(r'^#+ (\d+(?:\.\d+)*) .*$', f.read(), flags=re.M)
+    return dict(zip(pieces[1::2], pieces[2::2], strict=True))
+
+
+def test_each_part_names_sections_of_the_tutorial_that_show_its_method_and_its_type():
+    sections = tutorial_sections()
+    assert list(sections) == ['1', '1.1', '1.2', '2']
+    method = {'forward': '1.1', 'backward': '1.2'}
+    for p in catalogue.catalogue().values():
+        named = set(re.findall(r'\d+(?:\.\d+)*', p.section))
+        assert named and named <= set(sections), p.name
+        kind, _, node_type = p.name.partition(':')
+        if node_type:  # the method's section, and one that shows the type, if one does
+            builder = node_type.replace('-', '_')
+            shown = {s for s, text in sections.items() if f"'{node_type}'" in text or
+                     f'.{builder}(' in text}  # fmt: skip
+            assert method[kind] in named and (named & shown or not shown), p.name
+    assert catalogue.catalogue()['forward:logistic'].section == 'sections 1.1 and 2'
