@@ -4,6 +4,7 @@ own part only, saying what is wrong; no answer is handed out."""
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -149,6 +150,24 @@ def test_the_handout_holds_no_answer_no_cache_no_history_and_no_tests(handout_al
         assert not name.endswith('.pyc') and '__pycache__' not in name, name
         assert not name.startswith(('.git/', 'tests/', 'bench/', 'course/', 'figures/')), name
     assert 'README.md' in names and 'TEACHER.md' not in names and 'answers.md' not in names
+    assert not any('tutorial' in name for name in names)  # it has no license to be copied
+
+
+def test_every_readme_section_that_the_handout_refers_to_is_in_its_readme(handout_all):
+    folder = handout_all[0]
+    readme = (folder / 'README.md').read_text()
+    headings = [line.lstrip('# ') for line in readme.splitlines() if line.startswith('#')]
+    assert 'The tutorial itself is not in this handout' in readme  # and it names the tutorial
+    named = []
+    for name, data in leaks.files(str(folder)):
+        text = data.decode('utf-8', errors='replace')
+        if name != 'README.md':
+            found = re.findall(r'README(?:\'s "([^"]+)"|: ([^)\n]+)\))', text)
+            assert len(found) == text.count('README'), name  # each mention names a section
+            named += [quoted or after_colon for quoted, after_colon in found]
+    assert len(named) >= 2
+    for section in named:
+        assert any(h.startswith(section) for h in headings), section
 
 
 def test_the_student_readme_asks_the_discussion_questions_and_answers_none(handout_all):
