@@ -14,7 +14,14 @@ import zipfile
 import pytest
 from conftest import ROOT, assert_fails, check, handout_copy, report
 
+import formulas
 from course import catalogue, handout, leaks, transform
+
+# What a handout of every part holds, from the node types: a type's forward (1 point) and backward
+# (2), and the scripts' four tasks (sgd 2, error_rate 1, avg_loss 1, plot_logs 2). A type added as
+# the README says adds its two parts (tests/test_adding_a_node_type.py runs these tests then).
+TYPES = len(formulas.node_types()) - 1  # var has no part
+PARTS, POINTS = 2 * TYPES + 4, 3 * TYPES + 6
 
 
 def manifest(folder):
@@ -28,11 +35,11 @@ def test_every_part_unwritten_scores_0_each_stopped_by_its_own_stub(handout_all,
     assert result.returncode == 1 and result.stderr == ''
     found = report(result)
     parts = manifest(folder)['parts']
-    assert list(found) == [p['name'] for p in parts] and len(parts) == 26
+    assert list(found) == [p['name'] for p in parts] and len(parts) == PARTS
     for p in parts:  # nothing crashed outside the stubs: each stopped at its own task
         wanted = f'not written yet: {p["task"]}; see tutorial {p["section"]}'
         assert found[p['name']] == (0, p['points'], wanted)
-    assert result.stdout.splitlines()[-1] == 'total 0/39: 0 of 26 parts pass'
+    assert result.stdout.splitlines()[-1] == f'total 0/{POINTS}: 0 of {PARTS} parts pass'
     # and the student's README shows this very report
     readme = (folder / 'README.md').read_text()
     assert readme.split('As handed out, it says:\n\n```text\n')[1].split('```')[0] == result.stdout
@@ -43,9 +50,11 @@ def test_the_complete_project_checked_as_a_submission_scores_full_marks(handout_
     result = check(handout_copy(folder, tmp_path / 'h'), '--submission', ROOT, '--json', 'r.json')
     assert result.returncode == 0, result.stdout + result.stderr
     assert all(score == most for score, most, _ in report(result).values()), result.stdout
-    assert result.stdout.splitlines()[-1] == 'total 39/39: 26 of 26 parts pass'
+    assert (
+        result.stdout.splitlines()[-1] == f'total {POINTS}/{POINTS}: {PARTS} of {PARTS} parts pass'
+    )
     results = json.loads((tmp_path / 'h' / 'r.json').read_text())
-    assert results['score'] == 39 and len(results['tests']) == 26
+    assert results['score'] == POINTS and len(results['tests']) == PARTS
     assert 'NotImplementedError' in (tmp_path / 'h' / 'nn.py').read_text()  # checked in a copy
     assert {'name', 'score', 'max_score', 'output'} <= set(results['tests'][0])
 
@@ -270,7 +279,7 @@ def test_a_handout_is_made_again_in_its_place_with_other_parts(tmp_path):
 def test_the_list_names_every_part_and_the_default_ones():
     result = run_handout('--list')
     lines = result.stdout.splitlines()
-    assert len(lines) == 27 and lines[-1] == '* the default parts'
+    assert len(lines) == PARTS + 1 and lines[-1] == '* the default parts'
     assert lines[0].startswith('  forward:add ') and lines[2].startswith('* forward:logistic ')
 
 
