@@ -73,7 +73,7 @@ WRONG = [
     ('backward:emul', 'nn.py', 'add_grad(n, 0, n.grad * c[1].value)',
      'add_grad(n, 0, 2 * n.grad * c[1].value)', ['it is 2 times the right one']),
     ('forward:relu', 'nn.py', 'numpy.maximum(n.children[0].value, 0)',
-     'numpy.minimum(n.children[0].value, 0)', ['node 1 has the value [0, 0], where it should be']),
+     'numpy.minimum(n.children[0].value, 0)', ['node 1 has the value [', ', where it should be']),
     ('sgd', 'lin-train.py', 'w.value -= step * w.grad', 'w.value += step * w.grad',
      ['w after 20 samples', 'it moved up the gradient, not down']),
     ('error_rate', 'mlp-test.py', '!= label).sum()', '== label).sum()',
@@ -100,28 +100,60 @@ def test_a_submission_is_not_run_outside_a_container_of_its_own(handout_all, tmp
     )
 
 
+def check_wrong(handout, tmp_path, wrong, *options):
+    """Check the complete project with the changes `wrong` made, as a submission: the report, and
+    the failures of the parts that `wrong` changes asserted."""
+    submission = tmp_path / 'submission'
+    submission.mkdir()
+    for name in {f for p in manifest(handout)['parts'] for f in p['files']}:
+        shutil.copyfile(os.path.join(ROOT, name), submission / name)
+    for _, name, right, changed, _ in wrong:
+        text = (submission / name).read_text()
+        assert text.count(right) == 1, right
+        (submission / name).write_text(text.replace(right, changed))
+    result = check(handout_copy(handout, tmp_path / 'h'), '--submission', submission, *options)
+    found = report(result)
+    failed = {name for name, (score, most, _) in found.items() if score < most}
+    assert failed == {part for part, *_ in wrong}, result.stdout
+    for part, _, _, _, words in wrong:
+        message = found[part][2]
+        assert message.startswith('FAILED: '), message
+        for w in words:
+            assert w in message, (part, message)
+    return found
+
+
 def test_wrong_solutions_each_fail_exactly_their_own_part_saying_what_is_wrong(
     handout_all, tmp_path
 ):
     # all at once, in the complete project: each part's check stands alone (forward:relu is
     # wrong, and backward:relu still passes; backward:mul is wrong, and sgd still passes)
-    submission = tmp_path / 'submission'
-    submission.mkdir()
-    for name in {f for p in manifest(handout_all[0])['parts'] for f in p['files']}:
-        shutil.copyfile(os.path.join(ROOT, name), submission / name)
-    for _, name, right, wrong, _ in WRONG:
-        text = (submission / name).read_text()
-        assert text.count(right) == 1, right
-        (submission / name).write_text(text.replace(right, wrong))
-    result = check(handout_copy(handout_all[0], tmp_path / 'h'), '--submission', submission)
-    found = report(result)
-    failed = {name for name, (score, most, _) in found.items() if score < most}
-    assert failed == {part for part, *_ in WRONG}, result.stdout
-    for part, _, _, _, words in WRONG:
-        message = found[part][2]
-        assert message.startswith('FAILED: '), message
-        for w in words:
-            assert w in message, (part, message)
+    check_wrong(handout_all[0], tmp_path, WRONG)
+
+
+# The tutorial's numpy.outer and a product by a value per row, right for a row and not for a
+# batch; a parameter left out of the step; a line without a label
+SLIPS = [
+    ('backward:mul', 'nn.py', 'numerics.transpose_mul(c[0].value, n.grad)',
+     'numpy.outer(c[0].value, n.grad)',
+     ['as numpy.outer makes it of a batch', 'the formula must hold for a batch too, where '
+      "the tutorial's x^T dL/dg (its equation 4) is a matrix product"]),
+    ('backward:cross-entropy', 'nn.py', 'add_grad(n, 0, -c[1].value * n.grad[..., None])',
+     'add_grad(n, 0, -c[1].value * n.grad)',
+     ['a value per row, of shape (', 'needs an axis for the columns, shape (']),
+    ('sgd', 'lin-train.py', '    b.value -= step * b.grad\n', '',
+     ['b after 20 samples', 'it did not change, while w did: the step must move b too']),
+    ('plot_logs', 'plot_logs.py', "marker='o', label=label)", "marker='o')",
+     ["in the left panel (loss), the line of 'linear' has no label"]),
+]  # fmt: skip
+
+
+def test_the_tutorials_slips_for_a_batch_a_forgotten_parameter_and_label_are_named(
+    handout_all, tmp_path
+):
+    names = ','.join(part for part, *_ in SLIPS)
+    found = check_wrong(handout_all[0], tmp_path, SLIPS, '--part', names)
+    assert 'transpose' not in found['backward:mul'][2] + found['backward:cross-entropy'][2]
 
 
 def test_a_part_that_waits_for_another_says_so_and_is_still_checked(handout_all, tmp_path):
