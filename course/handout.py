@@ -17,6 +17,7 @@ run_autograder that Gradescope wants there.
 
 import argparse
 import dataclasses
+import glob
 import json
 import os
 import shutil
@@ -64,7 +65,7 @@ def make(out, parts, zip_path):
     try:
         os.chmod(work, 0o755)
         build(work, parts, student)
-        found = leaks.search(work, leaks.solution_texts(code, removed))
+        found = leaks.search(work, leaks.solution_texts(code, removed), leaks.patterns(parts))
         if found:  # a bug of the kit's, never a handout with an answer in it
             part, text, name = found[0]
             raise UserError(f'{name}: holds the answer of {part} ({text!r}); no handout written')
@@ -109,14 +110,14 @@ def with_helpers(part, removed):
 
 
 def build(folder, parts, student):
-    """Write the handout's files into the empty folder `folder`: the student's code, the
-    project's other files, the kit, the checker's data, the manifest and the README."""
-    for path, text in student.items():
-        with open(os.path.join(folder, path), 'w', encoding='utf-8') as f:
-            f.write(text)
+    """Write the handout's files into the empty folder `folder`: the project's folders, the
+    student's code over them, the kit, the checker's data, the manifest and the README."""
     skip = shutil.ignore_patterns('__pycache__', '*.pyc', '.*')
     for name in FOLDERS:
         shutil.copytree(os.path.join(ROOT, name), os.path.join(folder, name), ignore=skip)
+    for path, text in student.items():
+        with open(os.path.join(folder, path), 'w', encoding='utf-8') as f:
+            f.write(text)
     for name in os.listdir(KIT):
         source = os.path.join(KIT, name)
         if os.path.isdir(source):
@@ -140,9 +141,13 @@ def build(folder, parts, student):
 
 
 def sources():
-    """{path: text} of the project's Python files that the handout ships and may change."""
+    """{path: text} of the project's Python files that the handout ships and may change: CODE,
+    and the modules of its folders (a docstring there may give an answer away)."""
     found = {}
-    for path in CODE:
+    modules = [
+        path for name in FOLDERS for path in sorted(glob.glob(f'{name}/*.py', root_dir=ROOT))
+    ]
+    for path in CODE + modules:
         with open(os.path.join(ROOT, path), encoding='utf-8') as f:
             found[path] = f.read()
     return found

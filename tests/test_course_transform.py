@@ -116,6 +116,63 @@ def test_the_search_finds_an_answer_in_a_folder_and_in_a_zip(tmp_path, sources):
     assert leaks.search(str(tmp_path / 'h.zip'), answers)[0][0] == 'backward:logistic'
 
 
+def test_each_text_that_a_handout_rewrites_is_an_answer_that_the_search_finds(tmp_path, sources):
+    for who, path, old, _ in transform.REWRITES:
+        text = sources[path]  # the whole lines around the text, as the project has them
+        at = text.index(old)
+        lines = text[text.rfind('\n', 0, at) + 1 : text.find('\n', at + len(old))]
+        (tmp_path / 'file.py').write_text(lines)
+        found_by = {who: leaks.PATTERNS[who]} if who in leaks.PATTERNS else leaks.QUESTIONS
+        assert leaks.search(str(tmp_path), {}, found_by), (who, old)
+
+
+def test_a_rewrite_whose_text_is_gone_from_the_project_stops_the_handout(sources):
+    changed = dict(sources, **{'checks.py': sources['checks.py'].replace('w.value -=', 'w -=')})
+    with pytest.raises(LookupError, match=r'checks\.py no longer has the text'):
+        transform.transform(changed, catalogue.resolve('sgd'))
+
+
+@pytest.mark.parametrize(
+    'who, text',
+    [
+        ('sgd', 'w.value -= lr * w.grad'),
+        ('sgd', 'b1.value = b1.value - step * b1.grad'),
+        ('avg_loss', 'average = math.fsum(block) / len(block)'),
+        ('avg_loss', '"""The mean of the losses, summed exactly (math.fsum)."""'),
+        ('avg_loss', '(v[:-1].mean(), "the mean without the last loss")'),
+        ('avg_loss', 'return statistics.fmean(losses)'),
+        ('backward:sum', 'return numpy.full(value.shape, grad)'),
+        ('backward:sum', 'numpy.broadcast_to(n.grad, c[0].value.shape)'),
+        ('error_rate', 'wrong += (score.value.argmax(axis=-1) != label).sum()'),
+        ('plot_logs', "ax.set_ylabel(ylabel)"),
+        ('backward:logistic', 'slope = s (1 - s)'),
+        ('discussion question 2', 'so children come before their parents: nodes is already a\n'
+         '    topological order.'),
+        ('discussion question 3', "so a node's gradient is complete before it is passed on"),
+        ('discussion question 4', 'Give n a zero gradient to add to with +=, unless it has one'),
+        ('discussion question 5', 'a node used twice must receive the sum of both contributions '
+         '(add_grad adds them up; = keeps only the last)'),
+    ],
+)  # fmt: skip
+def test_each_kind_of_answer_is_found_in_any_file_in_any_layout(tmp_path, who, text):
+    (tmp_path / 'any.txt').write_text(text)
+    found = leaks.search(str(tmp_path), {}, leaks.patterns(catalogue.resolve('all')))
+    assert who in {part for part, _, _ in found}, found
+
+
+def test_the_questions_asked_are_the_ones_searched_for_and_their_answers_are_found(tmp_path):
+    with open(os.path.join(ROOT, 'course', 'student-readme.md')) as f:
+        asked = f.read().split('## Discussion questions')[1].split('\n## ')[0]
+    assert len(re.findall(r'^\d\. ', asked, re.M)) == len(leaks.QUESTIONS) == 7
+    texts = leaks.discussion_texts()
+    assert len(texts) > 20
+    # a sentence of course/answers.md, copied in another layout, is found
+    sentence = 'The order of creation is a topological order, so sorting would give nothing new.'
+    (tmp_path / 'notes.md').write_text(sentence.replace(' order, ', '\n    order,  '))
+    found = leaks.search(str(tmp_path), {transform.DISCUSSION: texts})
+    assert found == [(transform.DISCUSSION, sentence, 'notes.md')]
+
+
 def test_every_part_of_the_catalogue_is_described_for_the_list():
     parts = catalogue.catalogue()
     assert len(parts) == 2 * (len(formulas.node_types()) - 1) + 4  # var has no part

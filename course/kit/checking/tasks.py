@@ -60,8 +60,8 @@ def off_by(losses, got):
     if len(v) < 2:
         return ''
     guesses = [
-        (v[:-1].mean(), 'the mean without the last loss'),
-        (v[1:].mean(), 'the mean without the first loss'),
+        (v[:-1].sum() / (len(v) - 1), 'the mean without the last loss'),
+        (v[1:].sum() / (len(v) - 1), 'the mean without the first loss'),
         (v.sum() / (len(v) - 1), 'the sum over one loss fewer than there are'),
         (v.sum() / (len(v) + 1), 'the sum over one loss more than there are'),
         (v.sum(), 'the sum, not the mean'),
