@@ -10,7 +10,7 @@ code the handout keeps is common code, not an answer (sub's `add_grad(n, 0, n.gr
 add's), and is left out; so are texts too short to tell (`)`, `else:`). The discussion
 questions' answer texts are those and the sentences of course/answers.md.
 
-Each kind of answer that can show elsewhere, in other words, has its patterns: PATTERNS for a
+Each kind of answer that can show elsewhere, and in other words, has patterns: PATTERNS for a
 part, QUESTIONS for the discussion questions, which every handout asks.
 """
 

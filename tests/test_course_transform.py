@@ -132,32 +132,46 @@ def test_a_rewrite_whose_text_is_gone_from_the_project_stops_the_handout(sources
         transform.transform(changed, catalogue.resolve('sgd'))
 
 
-@pytest.mark.parametrize(
-    'who, text',
-    [
-        ('sgd', 'w.value -= lr * w.grad'),
-        ('sgd', 'b1.value = b1.value - step * b1.grad'),
-        ('avg_loss', 'average = math.fsum(block) / len(block)'),
-        ('avg_loss', '"""The mean of the losses, summed exactly (math.fsum)."""'),
-        ('avg_loss', '(v[:-1].mean(), "the mean without the last loss")'),
-        ('avg_loss', 'return statistics.fmean(losses)'),
-        ('backward:sum', 'return numpy.full(value.shape, grad)'),
-        ('backward:sum', 'numpy.broadcast_to(n.grad, c[0].value.shape)'),
-        ('error_rate', 'wrong += (score.value.argmax(axis=-1) != label).sum()'),
-        ('plot_logs', "ax.set_ylabel(ylabel)"),
-        ('backward:logistic', 'slope = s (1 - s)'),
-        ('discussion question 2', 'so children come before their parents: nodes is already a\n'
-         '    topological order.'),
-        ('discussion question 3', "so a node's gradient is complete before it is passed on"),
-        ('discussion question 4', 'Give n a zero gradient to add to with +=, unless it has one'),
-        ('discussion question 5', 'a node used twice must receive the sum of both contributions '
-         '(add_grad adds them up; = keeps only the last)'),
-    ],
-)  # fmt: skip
+# An answer of each kind that leaks.py has patterns for, as it could show in a handout
+ANSWERS = [
+    ('forward:logistic', 'n.value = 1 / (1 + numpy.exp(-a))'),
+    ('forward:logsoftmax', 'a - numpy.logaddexp.reduce(a, axis=-1, keepdims=True)'),
+    ('forward:tanh', 'n.value = numpy.tanh(n.children[0].value)'),
+    ('forward:relu', 'numpy.maximum(a, 0)'),
+    ('backward:logsoftmax', 'n.grad - numpy.exp(n.value) * n.grad.sum(axis=-1)'),
+    ('backward:tanh', 'dL/da = dL/dn (1 - t^2)'),
+    ('discussion question 1', 'A node is built from nodes that exist'),
+    ('discussion question 6', 'nn.py only computes the gradients'),
+    ('discussion question 7', 'the test error stops being an honest estimate'),
+    ('sgd', 'w.value -= lr * w.grad'),
+    ('sgd', 'b1.value = b1.value - step * b1.grad'),
+    ('avg_loss', 'average = math.fsum(block) / len(block)'),
+    ('avg_loss', '"""The mean of the losses, summed exactly (math.fsum)."""'),
+    ('avg_loss', '(v[:-1].mean(), "the mean without the last loss")'),
+    ('avg_loss', 'return statistics.fmean(losses)'),
+    ('backward:sum', 'return numpy.full(value.shape, grad)'),
+    ('backward:sum', 'numpy.broadcast_to(n.grad, c[0].value.shape)'),
+    ('error_rate', 'wrong += (score.value.argmax(axis=-1) != label).sum()'),
+    ('plot_logs', "ax.set_ylabel(ylabel)"),
+    ('backward:logistic', 'slope = s (1 - s)'),
+    ('discussion question 2', 'so children come before their parents: nodes is already a\n'
+     '    topological order.'),
+    ('discussion question 3', "so a node's gradient is complete before it is passed on"),
+    ('discussion question 4', 'Give n a zero gradient to add to with +=, unless it has one'),
+    ('discussion question 5', 'a node used twice must receive the sum of both contributions '
+     '(add_grad adds them up; = keeps only the last)'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize('who, text', ANSWERS)
 def test_each_kind_of_answer_is_found_in_any_file_in_any_layout(tmp_path, who, text):
     (tmp_path / 'any.txt').write_text(text)
     found = leaks.search(str(tmp_path), {}, leaks.patterns(catalogue.resolve('all')))
     assert who in {part for part, _, _ in found}, found
+
+
+def test_every_pattern_of_the_search_has_an_answer_to_find():
+    assert {who for who, _ in ANSWERS} == set(leaks.PATTERNS) | set(leaks.QUESTIONS)
 
 
 def test_the_questions_asked_are_the_ones_searched_for_and_their_answers_are_found(tmp_path):
