@@ -198,17 +198,21 @@ def test_every_part_of_the_catalogue_is_described_for_the_list():
 
 
 def tutorial_sections():
-    """{number: text} of the tutorial's sections, by its headings ('## 1.1 Forward ...')."""
+    """{'1.1 Forward Computation': text} of the tutorial's numbered sections, by its headings."""
     path = os.path.join(os.path.dirname(ROOT), 'shared', 'tutorial.md')
     if not os.path.exists(path):
         pytest.skip(f'the tutorial is not beside the project ({path})')
     with open(path, encoding='utf-8') as f:
-        pieces = re.split(r'^#+ (\d+(?:\.\d+)*) .*$', f.read(), flags=re.M)
+        pieces = re.split(r'^#+ (\d+(?:\.\d+)* .*)$', f.read(), flags=re.M)
     return dict(zip(pieces[1::2], pieces[2::2], strict=True))
 
 
 def test_each_part_names_sections_of_the_tutorial_that_show_its_method_and_its_type():
-    sections = tutorial_sections()
+    headings = tutorial_sections()
+    with open(os.path.join(ROOT, 'course', 'student-readme.md')) as f:
+        readme = re.sub(r'\s+', ' ', f.read())
+    assert all(h in readme for h in list(headings)[1:])  # the ones the parts name, and titles
+    sections = {h.split()[0]: text for h, text in headings.items()}
     assert list(sections) == ['1', '1.1', '1.2', '2']
     method = {'forward': '1.1', 'backward': '1.2'}
     for p in catalogue.catalogue().values():
