@@ -34,16 +34,15 @@ LIBRARY_TESTS = [
 # in the catalogue, a handout of every part has their stubs, and the checker passes them on the
 # project's code
 COURSE_TESTS = [
-    'tests/test_course_transform.py',
-    *[
-        f'tests/test_course_handout.py::test_{name}'
-        for name in (
-            'every_part_unwritten_scores_0_each_stopped_by_its_own_stub',
-            'the_complete_project_checked_as_a_submission_scores_full_marks',
-            'the_handout_holds_no_answer_no_cache_no_history_and_no_tests',
-            'the_list_names_every_part_and_the_default_ones',
-        )
-    ],
+    f'tests/test_course_{name}'
+    for name in (
+        'transform.py::test_every_part_is_found_once_in_each_of_its_files_and_its_stub_parses',
+        'transform.py::test_every_part_of_the_catalogue_is_described_for_the_list',
+        'handout.py::test_every_part_unwritten_scores_0_each_stopped_by_its_own_stub',
+        'handout.py::test_the_complete_project_checked_as_a_submission_scores_full_marks',
+        'handout.py::test_the_handout_holds_no_answer_no_cache_no_history_and_no_tests',
+        'handout.py::test_the_list_names_every_part_and_the_default_ones',
+    )
 ]
 
 
