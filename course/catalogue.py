@@ -21,8 +21,9 @@ import formulas
 @dataclasses.dataclass(frozen=True)
 class Part:
     """A part: its name, what the report calls it, the files its stubs are in, the tutorial's
-    section, its points, the one-line task of its stub, and where it is (see transform.py):
-    ('case', function, node type), ('function', name), ('step',) or ('count',)."""
+    sections to read ('section 1.2', 'sections 1.2 and 2'), its points, the one-line task of its
+    stub, and where it is (see transform.py): ('case', function, node type), ('function', name),
+    ('step',) or ('count',)."""
 
     name: str
     title: str
@@ -44,6 +45,10 @@ class Part:
         }
 
 
+# The node types that the tutorial's sections 1.1 and 1.2 do not show, and the section that
+# brings each in: the MLP's logistic, the linear classifier's cross-entropy and its logsoftmax
+BROUGHT_IN = {'logistic': '2', 'logsoftmax': '2', 'cross-entropy': '2'}
+
 DEFAULT = [
     'forward:logistic',
     'backward:mul',
@@ -63,15 +68,15 @@ def catalogue():
     types = formulas.node_types()[1:]
     found = [forward(t) for t in types] + [backward(t) for t in types]
     found += [
-        Part('sgd', 'the SGD step', ('lin-train.py', 'mlp-train.py'), '2', 2,
+        Part('sgd', 'the SGD step', ('lin-train.py', 'mlp-train.py'), 'section 2', 2,
              'sgd: move each parameter against its gradient by lr, in place (its .value), '
              'lr / B for a batch of B rows', ('step',)),
-        Part('error_rate', 'the test error rate', ('lin-test.py', 'mlp-test.py'), '2', 1,
+        Part('error_rate', 'the test error rate', ('lin-test.py', 'mlp-test.py'), 'section 2', 1,
              'error rate: add to wrong the images of this batch whose highest score is not '
              'their label, and to total its images', ('count',)),
-        Part('avg_loss', 'the average of a log', ('avg_loss.py',), '2', 1,
+        Part('avg_loss', 'the average of a log', ('avg_loss.py',), 'section 2', 1,
              'avg_loss: return the average of the losses', ('function', 'average')),
-        Part('plot_logs', 'the plot per epoch', ('plot_logs.py',), '2', 2,
+        Part('plot_logs', 'the plot per epoch', ('plot_logs.py',), 'section 2', 2,
              'plot_logs: draw each series as a line on ax (epochs on x, values times scale on y) '
              'and label both axes, as the docstring says', ('function', 'draw_panel')),
     ]  # fmt: skip
@@ -85,7 +90,7 @@ def forward(node_type):
         f'forward:{node_type}',
         f'forward of {node_type}',
         ('nn.py',),
-        '1.1',
+        sections('1.1', node_type),
         1,
         f"forward of {node_type}: set n.value from its children's values, as the docstring of "
         f'Graph.{builder} says',
@@ -101,11 +106,19 @@ def backward(node_type):
         f'backward:{node_type}',
         f'backward of {node_type}',
         ('nn.py',),
-        '1.2',
+        sections('1.2', node_type),
         2,
         f'backward of {node_type}: {calls}, from n.grad = dL/dn',
         ('case', 'backward', node_type),
     )
+
+
+def sections(method, node_type):
+    """The tutorial's sections for a part of node_type: the method's (forward 1.1, backward
+    1.2), and the one that brings the type in, if another."""
+    if node_type in BROUGHT_IN:
+        return f'sections {method} and {BROUGHT_IN[node_type]}'
+    return f'section {method}'
 
 
 def resolve(text):

@@ -17,6 +17,7 @@ run_autograder that Gradescope wants there.
 
 import argparse
 import dataclasses
+import glob
 import hashlib
 import json
 import os
@@ -67,7 +68,7 @@ def make(out, parts, zip_path, overwrite=False):
     try:
         os.chmod(work, 0o755)
         build(work, parts, student)
-        found = leaks.search(work, leaks.solution_texts(code, removed))
+        found = leaks.search(work, leaks.solution_texts(code, removed), leaks.patterns(parts))
         if found:  # a bug of the kit's, never a handout with an answer in it
             part, text, name = found[0]
             raise UserError(f'{name}: holds the answer of {part} ({text!r}); no handout written')
@@ -137,14 +138,14 @@ def with_helpers(part, removed):
 
 
 def build(folder, parts, student):
-    """Write the handout's files into the empty folder `folder`: the student's code, the
-    project's other files, the kit, the checker's data, the manifest and the README."""
-    for path, text in student.items():
-        with open(os.path.join(folder, path), 'w', encoding='utf-8') as f:
-            f.write(text)
+    """Write the handout's files into the empty folder `folder`: the project's folders, the
+    student's code over them, the kit, the checker's data, the manifest and the README."""
     skip = shutil.ignore_patterns('__pycache__', '*.pyc', '.*')
     for name in FOLDERS:
         shutil.copytree(os.path.join(ROOT, name), os.path.join(folder, name), ignore=skip)
+    for path, text in student.items():
+        with open(os.path.join(folder, path), 'w', encoding='utf-8') as f:
+            f.write(text)
     for name in os.listdir(KIT):
         source = os.path.join(KIT, name)
         if os.path.isdir(source):
@@ -183,9 +184,13 @@ def files(folder):
 
 
 def sources():
-    """{path: text} of the project's Python files that the handout ships and may change."""
+    """{path: text} of the project's Python files that the handout ships and may change: CODE,
+    and the modules of its folders (a docstring there may give an answer away)."""
     found = {}
-    for path in CODE:
+    modules = [
+        path for name in FOLDERS for path in sorted(glob.glob(f'{name}/*.py', root_dir=ROOT))
+    ]
+    for path in CODE + modules:
         with open(os.path.join(ROOT, path), encoding='utf-8') as f:
             found[path] = f.read()
     return found
@@ -209,13 +214,13 @@ def readme(parts):
         files=', '.join(f'`{f}`' for f in files),
         report='\n'.join(lines),
         example=f'{parts[0].name:<17} ',
-        nodes=node_table({p.name for p in parts}),
+        nodes=node_table({p.name: p for p in parts}),
     )
 
 
 def node_table(chosen):
     """The README's table of node types, a chosen forward's value and a chosen backward's
-    formulas replaced by 'your part'."""
+    formulas replaced by 'your part'; `chosen` is {name: Part}."""
     with open(os.path.join(ROOT, 'README.md'), encoding='utf-8') as f:
         lines = f.read().splitlines()
     start = lines.index('| node type | builder | value | backward (what each child receives) |')
@@ -226,9 +231,9 @@ def node_table(chosen):
         cells = line.split(' | ')
         node_type = cells[0].strip('| `')
         if f'forward:{node_type}' in chosen:
-            cells[2] = 'your part (1.1): see its builder'
+            cells[2] = f'your part ({chosen[f"forward:{node_type}"].section}): see its builder'
         if f'backward:{node_type}' in chosen:
-            cells[3] = 'your part (1.2) |'
+            cells[3] = f'your part ({chosen[f"backward:{node_type}"].section}) |'
         table.append(' | '.join(cells))
     return '\n'.join(table)
 

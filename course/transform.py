@@ -13,11 +13,13 @@ statements that add to `wrong` and `total` in a test script's loop (the count). 
     raise NotImplementedError('backward of mul: add_grad(n, 0, dL/dx) and ...')
 
 Then: a function of numerics.py that only the removed code called is removed (its docstring
-states the math), and formulas.py's strings of a chosen part become placeholders: a chosen
-backward's gradients 'dL/da = ?', a chosen forward's value 'mul({0}, {1})'.
+states the math), formulas.py's strings of a chosen part become placeholders (a chosen
+backward's gradients 'dL/da = ?', a chosen forward's value 'mul({0}, {1})'), and the texts of
+REWRITES change: what gives away a chosen part's answer, or a discussion question's, elsewhere.
 
 `removed` is {part name: [Removed]}: the lines of the original taken out for that part, and the
-strings replaced, for leaks.py to look for in the handout.
+strings replaced, for leaks.py to look for in the handout; the discussion questions' are under
+DISCUSSION.
 """
 
 import ast
@@ -26,7 +28,36 @@ import textwrap
 
 Removed = collections.namedtuple('Removed', 'file first last strings')
 Removed.__doc__ = """Lines first..last (1-based, inclusive) of a file's original text taken out
-for a part; or, with `strings`, the strings of formulas.py replaced on line first."""
+for a part; or, with `strings`, the strings replaced on those lines (formulas.py's, REWRITES')."""
+
+DISCUSSION = 'the discussion questions'  # every handout asks them (course/answers.md answers)
+# (for whom, file, text, the handout's text): what gives an answer away outside a part's code,
+# for a chosen part, or for the discussion questions in every handout. Each text must be in the
+# project's code (or the kit is out of date), in the handout unless a stub took it out.
+REWRITES = [
+    (DISCUSSION, 'nn.py', 'in the order they were created. A node is built from nodes\n    that '
+     'exist, so children come before their parents: nodes is already a topological order.',
+     'in the order they were created.'),  # why graph.nodes is a topological order
+    (DISCUSSION, 'nn.py', " in reverse, so a node's gradient is complete before it is passed on.",
+     ' in reverse.'),  # why backward goes in reverse
+    (DISCUSSION, 'graphview/trace.py', " A node's gradient is complete before it passes it on,\n"
+     '    so this is also the gradient that each of its contributions was computed from.', ''),
+    (DISCUSSION, 'nn.py', 'a zero gradient to add to with +=, unless',
+     'a zero gradient, unless'),  # why no initialization in forward
+    (DISCUSSION, 'nn.py', ' rather than added to zeros', ''),
+    (DISCUSSION, 'nn.py', '    A node used by several parents, or twice by one, gets the sum of '
+     'their contributions. A\n    delta', '    A delta'),  # why +=
+    ('sgd', 'checks.py', 'w.value -= lr * w.grad', 'an SGD step on w.value'),
+    ('avg_loss', 'avg_loss.py', ', summed exactly (math.fsum): 60,000 of them, in any order.',
+     ' (a log of an epoch has 60,000).'),
+    ('avg_loss', 'plumbing/logs.py', 'average = math.fsum(block) / len(block)\n        if '
+     "average > DIVERGED:\n            raise UserError(\n"
+     "                f'the loss diverged: {average:.3g}",
+     "if math.fsum(block) > DIVERGED * len(block):\n            raise UserError(\n"
+     "                f'the loss diverged: over {DIVERGED:g}"),
+    ('backward:sum', 'checks.py', 'numpy.full(value.shape, grad)',
+     'grad * numpy.ones(value.shape, grad.dtype)'),
+]  # fmt: skip
 
 
 def transform(sources, parts):
@@ -51,6 +82,16 @@ def transform(sources, parts):
         student['formulas.py'], replaced = placeholders(student['formulas.py'], parts)
         for name, found in replaced.items():
             removed[name] += [Removed('formulas.py', line, line, (s,)) for line, s in found]
+    chosen = {p.name for p in parts} | {DISCUSSION}
+    for who, path, old, new in REWRITES:
+        if who in chosen:
+            if old not in sources[path]:
+                raise LookupError(f'{path} no longer has the text that REWRITES changes: {old!r}')
+            student[path] = student[path].replace(old, new)
+            first = sources[path].count('\n', 0, sources[path].index(old)) + 1
+            removed.setdefault(who, []).append(
+                Removed(path, first, first + old.count('\n'), (old,))
+            )
     return student, removed
 
 
@@ -161,14 +202,16 @@ def stub(part, indent):
     """The lines that replace a part: a comment to the tutorial's section and the checker, and
     a NotImplementedError with the part's task, lines under 100 characters."""
     pad = ' ' * indent
-    comment = f'{pad}# Your part, tutorial section {part.section}: ./check.py --part {part.name}'
+    head = f'{pad}# Your part, tutorial {part.section}:'
+    check = f'./check.py --part {part.name} checks it.'
+    comment = [f'{head} {check}'] if len(head + check) < 99 else [head, f'{pad}# {check}']
     one = f'{pad}raise NotImplementedError({part.task!r})'
     if len(one) < 100:
-        return [comment + ' checks it.', one]
+        return [*comment, one]
     chunks = textwrap.wrap(part.task, 99 - indent - 7, break_long_words=False)
     quoted = [repr(c + ' ') for c in chunks[:-1]] + [repr(chunks[-1])]
     return [
-        comment + ' checks it.',
+        *comment,
         f'{pad}raise NotImplementedError(',
         *[f'{pad}    {q}' for q in quoted],
         f'{pad})',

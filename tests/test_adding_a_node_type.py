@@ -1,5 +1,6 @@
 """The README's recipe for a new node type, followed to the letter in a copy of the project: with
-`square` added as it says, the library's tests and gradcheck.py pass; without a piece, they fail.
+`square` added as it says, the library's tests, the course kit's that list the node types, and
+gradcheck.py pass; without a piece, they fail.
 """
 
 import os
@@ -28,6 +29,20 @@ LIBRARY_TESTS = [
     # and what a student who followed the recipe runs too: the README's table, this very file
     'tests/test_readme.py::test_its_table_of_node_types_gives_the_formulas_of_formulas_py',
     'tests/test_adding_a_node_type.py',
+]
+# The course kit's tests that count or list the node types' parts: the new type's two parts are
+# in the catalogue, a handout of every part has their stubs, and the checker passes them on the
+# project's code
+COURSE_TESTS = [
+    f'tests/test_course_{name}'
+    for name in (
+        'transform.py::test_every_part_is_found_once_in_each_of_its_files_and_its_stub_parses',
+        'transform.py::test_every_part_of_the_catalogue_is_described_for_the_list',
+        'handout.py::test_every_part_unwritten_scores_0_each_stopped_by_its_own_stub',
+        'handout.py::test_the_complete_project_checked_as_a_submission_scores_full_marks',
+        'handout.py::test_the_handout_holds_no_answer_no_cache_no_history_and_no_tests',
+        'handout.py::test_the_list_names_every_part_and_the_default_ones',
+    )
 ]
 
 
@@ -125,18 +140,19 @@ def test_the_recipe_has_its_five_pieces_and_the_helper_of_the_fifth():
     assert blocks[3].startswith("    'square': (") and blocks[4].startswith("    'square': (")
 
 
-def test_a_type_added_as_the_readme_says_passes_the_library_tests_and_gradcheck(copy):
+def test_a_type_added_as_the_readme_says_passes_the_library_and_course_tests_and_gradcheck(copy):
     follow(copy, recipe())
     checked = run(copy, 'gradcheck.py')
     assert checked.returncode == 0, checked.stdout + checked.stderr
     squares = [line for line in checked.stdout.splitlines() if line.startswith('square ')]
     assert len(squares) == 2 and all(line.endswith(' ok') for line in squares), squares
     assert checked.stdout.splitlines()[-1].startswith('32 checks, ')
-    tests = run(
-        copy, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-k', NEW_OR_ANY, *LIBRARY_TESTS
-    )
+    tests = run(copy, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-k', NEW_OR_ANY,
+                *LIBRARY_TESTS, *COURSE_TESTS)  # fmt: skip
     assert tests.returncode == 0, tests.stdout[-3000:]
     assert 'square' in run(copy, '-m', 'pytest', '--collect-only', '-q', *LIBRARY_TESTS).stdout
+    listed = run(copy, 'course/handout.py', '--list').stdout
+    assert '  forward:square ' in listed and '  backward:square ' in listed
 
 
 def test_a_type_whose_formulas_are_left_out_fails_the_tests(copy):

@@ -5,8 +5,9 @@ off by a loss."""
 import numpy
 import pytest
 
+import nn
 from course.kit.checking import tasks
-from course.kit.checking.verdict import PartError, how_wrong
+from course.kit.checking.verdict import PartError, how_wrong, shape_hint
 
 SERIES = [('linear', [(1, 0.086), (2, 0.079), (3, 0.078)]), ('MLP', [(1, 0.04), (3, 0.024)])]
 
@@ -51,8 +52,11 @@ def test_the_right_panel_passes():
          "the y axis is labelled 'error', not 'test error rate (%)'"),
         (lambda ax: (right(ax), ax.set_xlabel('')), "the x axis is labelled '', not as epochs"),
         (lambda ax: (right(ax), ax.plot([1], [1])), '3 lines are drawn; there are 2 series'),
+        (lambda ax: [ax.plot([e for e, _ in p], [100 * v for _, v in p]) for _, p in SERIES],
+         "in the right panel (error), the line of 'linear' has no label"),
     ],
-    ids=['axes swapped', 'not in percent', 'epochs as places', 'y label', 'x label', 'extra'],
+    ids=['axes swapped', 'not in percent', 'epochs as places', 'y label', 'x label', 'extra',
+         'no label'],
 )  # fmt: skip
 def test_a_wrong_panel_fails_saying_what_is_wrong(draw, words):
     assert words in check(draw)
@@ -71,6 +75,67 @@ def test_a_wrong_panel_fails_saying_what_is_wrong(draw, words):
 def test_a_wrong_array_is_named_for_what_it_is(got, says):
     want = numpy.array([[1.0, 2.0], [-3.0, 0.5]])
     assert how_wrong(want, got(want)) == says
+
+
+def error(compute):
+    """The message of the ValueError that compute() raises."""
+    with pytest.raises(ValueError) as e:
+        compute()
+    return str(e.value)
+
+
+def gradient_of_batch_mul(delta, tutorials_way):
+    """mul's backward of x (3, 4) and A (4, 5), passing delta(x, dL/dn) to A: by add_grad, or
+    the tutorial's way, init_grad(A); A.grad += delta."""
+    g = nn.Graph()
+    x, a = g.var(numpy.ones((3, 4))), g.var(numpy.ones((4, 5)))
+    n = g.mul(x, a)
+    nn.forward(g)
+    n.grad = numpy.ones((3, 5))
+    if tutorials_way:
+        nn.init_grad(a)
+        a.grad += delta(x.value, n.grad)
+    else:
+        nn.add_grad(n, 1, delta(x.value, n.grad))
+
+
+@pytest.mark.parametrize('tutorials_way', [False, True], ids=['add_grad', 'init_grad and +='])
+def test_numpy_outer_of_a_batch_is_named_and_not_taken_for_a_transpose(tutorials_way):
+    text = error(lambda: gradient_of_batch_mul(numpy.outer, tutorials_way))
+    assert shape_hint(text) == (
+        ' ((12, 15) is 3 times (4, 5) on both axes, as numpy.outer makes it of a batch of 3 rows, '
+        'which it flattens into one long row: the formula must hold for a batch too, where the '
+        "tutorial's x^T dL/dg (its equation 4) is a matrix product)"
+    )
+
+
+def per_row_gradient_to_a_batch():
+    """cross-entropy's backward passing its gradient, one number per row, to its batch."""
+    g = nn.Graph()
+    n = g.node('cross-entropy', g.var(numpy.ones((3, 5))), g.var(numpy.full((3, 5), 0.2)))
+    nn.forward(g)
+    n.grad = numpy.ones(3)
+    nn.add_grad(n, 0, n.grad)
+
+
+@pytest.mark.parametrize(
+    'compute',
+    [lambda: -numpy.ones((3, 5)) * numpy.ones(3), per_row_gradient_to_a_batch],
+    ids=['numpy', 'add_grad'],
+)
+def test_a_value_per_row_against_a_batch_is_named_as_such(compute):
+    assert shape_hint(error(compute)) == (
+        ' (a value per row, of shape (3,), meets a batch of rows (3, 5): numpy pairs its 3 '
+        'numbers with the 5 columns, not with the rows; a value per row needs an axis for the '
+        'columns, shape (3, 1))'
+    )
+
+
+def test_factors_that_do_not_fit_may_be_a_missing_transpose():
+    text = error(lambda: numpy.ones((3, 4)) @ numpy.ones((3, 5)))
+    assert shape_hint(text) == (
+        ' (the shapes do not fit: is a transpose missing, or are the factors swapped?)'
+    )
 
 
 def test_an_average_off_by_a_loss_is_named():

@@ -2,18 +2,32 @@
 0, each with its own task; the complete project scores full marks; wrong solutions fail their
 own part only, saying what is wrong; no answer is handed out."""
 
+import importlib.util
+import io
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
 import zipfile
 
+from plumbing.errors import UserError
+
+import numpy
 import pytest
 from conftest import ROOT, assert_fails, check, handout_copy, report, tree
 
+import formulas
+import nn
 from course import catalogue, handout, leaks, transform
+
+# What a handout of every part holds, from the node types: a type's forward (1 point) and backward
+# (2), and the scripts' four tasks (sgd 2, error_rate 1, avg_loss 1, plot_logs 2). A type added as
+# the README says adds its two parts (tests/test_adding_a_node_type.py runs these tests then).
+TYPES = len(formulas.node_types()) - 1  # var has no part
+PARTS, POINTS = 2 * TYPES + 4, 3 * TYPES + 6
 
 
 def manifest(folder):
@@ -27,11 +41,11 @@ def test_every_part_unwritten_scores_0_each_stopped_by_its_own_stub(handout_all,
     assert result.returncode == 1 and result.stderr == ''
     found = report(result)
     parts = manifest(folder)['parts']
-    assert list(found) == [p['name'] for p in parts] and len(parts) == 26
+    assert list(found) == [p['name'] for p in parts] and len(parts) == PARTS
     for p in parts:  # nothing crashed outside the stubs: each stopped at its own task
-        wanted = f'not written yet: {p["task"]}; see tutorial section {p["section"]}'
+        wanted = f'not written yet: {p["task"]}; see tutorial {p["section"]}'
         assert found[p['name']] == (0, p['points'], wanted)
-    assert result.stdout.splitlines()[-1] == 'total 0/39: 0 of 26 parts pass'
+    assert result.stdout.splitlines()[-1] == f'total 0/{POINTS}: 0 of {PARTS} parts pass'
     # and the student's README shows this very report
     readme = (folder / 'README.md').read_text()
     assert readme.split('As handed out, it says:\n\n```text\n')[1].split('```')[0] == result.stdout
@@ -42,9 +56,11 @@ def test_the_complete_project_checked_as_a_submission_scores_full_marks(handout_
     result = check(handout_copy(folder, tmp_path / 'h'), '--submission', ROOT, '--json', 'r.json')
     assert result.returncode == 0, result.stdout + result.stderr
     assert all(score == most for score, most, _ in report(result).values()), result.stdout
-    assert result.stdout.splitlines()[-1] == 'total 39/39: 26 of 26 parts pass'
+    assert (
+        result.stdout.splitlines()[-1] == f'total {POINTS}/{POINTS}: {PARTS} of {PARTS} parts pass'
+    )
     results = json.loads((tmp_path / 'h' / 'r.json').read_text())
-    assert results['score'] == 39 and len(results['tests']) == 26
+    assert results['score'] == POINTS and len(results['tests']) == PARTS
     assert 'NotImplementedError' in (tmp_path / 'h' / 'nn.py').read_text()  # checked in a copy
     assert {'name', 'score', 'max_score', 'output'} <= set(results['tests'][0])
 
@@ -58,12 +74,12 @@ WRONG = [
      'add_grad(n, 0, n.grad @ c[1].value)', ['mul(a, b) with a', 'is a transpose missing']),
     ('backward:tanh', 'nn.py', 'add_grad(n, 0, n.grad * numerics.tanh_slope(c[0].value))',
      'c[0].grad = n.grad * numerics.tanh_slope(c[0].value)',
-     ['on add(tanh(a), tanh(a))', '0.5 times the right one', 'a node used twice must receive '
-      'the sum of both contributions']),
+     ['on add(tanh(a), tanh(a))', '0.5 times the right one', "here a node is used twice (see "
+      "the tutorial's question on +=, in section 1.2)"]),
     ('backward:emul', 'nn.py', 'add_grad(n, 0, n.grad * c[1].value)',
      'add_grad(n, 0, 2 * n.grad * c[1].value)', ['it is 2 times the right one']),
     ('forward:relu', 'nn.py', 'numpy.maximum(n.children[0].value, 0)',
-     'numpy.minimum(n.children[0].value, 0)', ['node 1 has the value [0, 0], where it should be']),
+     'numpy.minimum(n.children[0].value, 0)', ['node 1 has the value [', ', where it should be']),
     ('sgd', 'lin-train.py', 'w.value -= step * w.grad', 'w.value += step * w.grad',
      ['w after 20 samples', 'it moved up the gradient, not down']),
     ('error_rate', 'mlp-test.py', '!= label).sum()', '== label).sum()',
@@ -90,28 +106,60 @@ def test_a_submission_is_not_run_outside_a_container_of_its_own(handout_all, tmp
     )
 
 
+def check_wrong(handout, tmp_path, wrong, *options):
+    """Check the complete project with the changes `wrong` made, as a submission: the report, and
+    the failures of the parts that `wrong` changes asserted."""
+    submission = tmp_path / 'submission'
+    submission.mkdir()
+    for name in {f for p in manifest(handout)['parts'] for f in p['files']}:
+        shutil.copyfile(os.path.join(ROOT, name), submission / name)
+    for _, name, right, changed, _ in wrong:
+        text = (submission / name).read_text()
+        assert text.count(right) == 1, right
+        (submission / name).write_text(text.replace(right, changed))
+    result = check(handout_copy(handout, tmp_path / 'h'), '--submission', submission, *options)
+    found = report(result)
+    failed = {name for name, (score, most, _) in found.items() if score < most}
+    assert failed == {part for part, *_ in wrong}, result.stdout
+    for part, _, _, _, words in wrong:
+        message = found[part][2]
+        assert message.startswith('FAILED: '), message
+        for w in words:
+            assert w in message, (part, message)
+    return found
+
+
 def test_wrong_solutions_each_fail_exactly_their_own_part_saying_what_is_wrong(
     handout_all, tmp_path
 ):
     # all at once, in the complete project: each part's check stands alone (forward:relu is
     # wrong, and backward:relu still passes; backward:mul is wrong, and sgd still passes)
-    submission = tmp_path / 'submission'
-    submission.mkdir()
-    for name in {f for p in manifest(handout_all[0])['parts'] for f in p['files']}:
-        shutil.copyfile(os.path.join(ROOT, name), submission / name)
-    for _, name, right, wrong, _ in WRONG:
-        text = (submission / name).read_text()
-        assert text.count(right) == 1, right
-        (submission / name).write_text(text.replace(right, wrong))
-    result = check(handout_copy(handout_all[0], tmp_path / 'h'), '--submission', submission)
-    found = report(result)
-    failed = {name for name, (score, most, _) in found.items() if score < most}
-    assert failed == {part for part, *_ in WRONG}, result.stdout
-    for part, _, _, _, words in WRONG:
-        message = found[part][2]
-        assert message.startswith('FAILED: '), message
-        for w in words:
-            assert w in message, (part, message)
+    check_wrong(handout_all[0], tmp_path, WRONG)
+
+
+# The tutorial's numpy.outer and a product by a value per row, right for a row and not for a
+# batch; a parameter left out of the step; a line without a label
+SLIPS = [
+    ('backward:mul', 'nn.py', 'numerics.transpose_mul(c[0].value, n.grad)',
+     'numpy.outer(c[0].value, n.grad)',
+     ['as numpy.outer makes it of a batch', 'the formula must hold for a batch too, where '
+      "the tutorial's x^T dL/dg (its equation 4) is a matrix product"]),
+    ('backward:cross-entropy', 'nn.py', 'add_grad(n, 0, -c[1].value * n.grad[..., None])',
+     'add_grad(n, 0, -c[1].value * n.grad)',
+     ['a value per row, of shape (', 'needs an axis for the columns, shape (']),
+    ('sgd', 'lin-train.py', '    b.value -= step * b.grad\n', '',
+     ['b after 20 samples', 'it did not change, while w did: the step must move b too']),
+    ('plot_logs', 'plot_logs.py', "marker='o', label=label)", "marker='o')",
+     ["in the left panel (loss), the line of 'linear' has no label"]),
+]  # fmt: skip
+
+
+def test_the_tutorials_slips_for_a_batch_a_forgotten_parameter_and_label_are_named(
+    handout_all, tmp_path
+):
+    names = ','.join(part for part, *_ in SLIPS)
+    found = check_wrong(handout_all[0], tmp_path, SLIPS, '--part', names)
+    assert 'transpose' not in found['backward:mul'][2] + found['backward:cross-entropy'][2]
 
 
 def test_a_part_that_waits_for_another_says_so_and_is_still_checked(handout_all, tmp_path):
@@ -131,15 +179,19 @@ def test_a_part_that_waits_for_another_says_so_and_is_still_checked(handout_all,
     assert 'forward:add, forward:mul' in found['error_rate'][2]
 
 
-def test_the_handout_holds_no_answer_no_cache_no_history_and_no_tests(handout_all):
-    folder, zip_path = handout_all
-    parts = catalogue.resolve('all')
+def no_answer_in(folder, zip_path, parts):
+    """Assert that the handout of `parts` holds no answer text and no pattern's match."""
     code = handout.sources()
     _, removed = transform.transform(code, parts)
     answers = leaks.solution_texts(code, removed)
-    assert sum(map(len, answers.values())) > 100  # the search has something to find
-    assert leaks.search(str(folder), answers) == []
-    assert leaks.search(str(zip_path), answers) == []
+    assert sum(map(len, answers.values())) > 50  # the search has something to find
+    assert leaks.search(str(folder), answers, leaks.patterns(parts)) == []
+    assert leaks.search(str(zip_path), answers, leaks.patterns(parts)) == []
+
+
+def test_the_handout_holds_no_answer_no_cache_no_history_and_no_tests(handout_all):
+    folder, zip_path = handout_all
+    no_answer_in(folder, zip_path, catalogue.resolve('all'))
     with zipfile.ZipFile(zip_path) as z:
         names = z.namelist()
     on_disk = [os.path.relpath(os.path.join(d, f), folder) for d, _, fs in os.walk(folder)
@@ -149,6 +201,59 @@ def test_the_handout_holds_no_answer_no_cache_no_history_and_no_tests(handout_al
         assert not name.endswith('.pyc') and '__pycache__' not in name, name
         assert not name.startswith(('.git/', 'tests/', 'bench/', 'course/', 'figures/')), name
     assert 'README.md' in names and 'TEACHER.md' not in names and 'answers.md' not in names
+    assert not any('tutorial' in name for name in names)  # it has no license to be copied
+
+
+def test_a_default_handout_holds_no_answer_either(tmp_path):
+    parts = catalogue.resolve('default')
+    handout.make(str(tmp_path / 'h'), parts, str(tmp_path / 'h.zip'))
+    no_answer_in(tmp_path / 'h', tmp_path / 'h.zip', parts)
+
+
+def load(path, name):
+    """The module of a handout's file."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_code_a_handout_rewrites_computes_what_the_projects_does(handout_all):
+    from plumbing import logs
+
+    import checks
+
+    folder = handout_all[0]
+    theirs = load(folder / 'checks.py', 'handout_checks')
+    loss = nn.Graph().var(numpy.ones(3, dtype=numpy.float32))
+    loss.grad = 2.0  # a number for a batch's loss, filled in: a seed of the loss's shape
+    assert (theirs.seed(loss) == checks.seed(loss)).all()
+    assert theirs.seed(loss).dtype == numpy.float32
+    for module in (logs, load(folder / 'plumbing' / 'logs.py', 'handout_logs')):
+        log = module.LossLog(io.StringIO())
+        log.write(numpy.array([999.0, 1002.0]))
+        with pytest.raises(UserError, match='diverged'):
+            log.close()
+        log = module.LossLog(io.StringIO())
+        log.write(numpy.array([999.0, 1000.0]))
+        assert log.close() == 999.5
+
+
+def test_every_readme_section_that_the_handout_refers_to_is_in_its_readme(handout_all):
+    folder = handout_all[0]
+    readme = (folder / 'README.md').read_text()
+    headings = [line.lstrip('# ') for line in readme.splitlines() if line.startswith('#')]
+    assert 'The tutorial itself is not in this handout' in readme  # and it names the tutorial
+    named = []
+    for name, data in leaks.files(str(folder)):
+        text = data.decode('utf-8', errors='replace')
+        if name != 'README.md':
+            found = re.findall(r'README(?:\'s "([^"]+)"|: ([^)\n]+)\))', text)
+            assert len(found) == text.count('README'), name  # each mention names a section
+            named += [quoted or after_colon for quoted, after_colon in found]
+    assert len(named) >= 2
+    for section in named:
+        assert any(h.startswith(section) for h in headings), section
 
 
 def test_the_student_readme_asks_the_discussion_questions_and_answers_none(handout_all):
@@ -161,8 +266,8 @@ def test_the_student_readme_asks_the_discussion_questions_and_answers_none(hando
     for answer in [a.split('\n')[0] for a in answers.split('**Answer.** ')[1:]]:
         assert answer[:40] not in readme, answer
     assert (
-        '| `logistic` | `g.logistic(a)` | your part (1.1): see its builder | your part (1.2) |'
-        in (readme)
+        '| `logistic` | `g.logistic(a)` | your part (sections 1.1 and 2): see its builder | your '
+        'part (sections 1.2 and 2) |' in readme
     )
     assert '$' not in readme.replace('$(', '').replace('$i', '')  # every placeholder filled
 
@@ -268,7 +373,7 @@ def test_a_handout_with_files_changed_or_added_is_replaced_only_with_overwrite(t
 def test_the_list_names_every_part_and_the_default_ones():
     result = run_handout('--list')
     lines = result.stdout.splitlines()
-    assert len(lines) == 27 and lines[-1] == '* the default parts'
+    assert len(lines) == PARTS + 1 and lines[-1] == '* the default parts'
     assert lines[0].startswith('  forward:add ') and lines[2].startswith('* forward:logistic ')
 
 

@@ -28,6 +28,7 @@ COMBINERS = ('add', 'sub')
 def node_cases(node_type, arity, rng):
     """[case] for node_type with `arity` children: {'name', 'vars': [arrays], 'ops'}."""
     n, m = int(rng.integers(2, 6)), int(rng.integers(2, 5))
+    m += m == n  # rows not as many as columns: a value per row against the columns would pass
     k = n + int(rng.integers(1, 3))  # mul's matrix is not square: a missing transpose shows
 
     def value(kind, shape):

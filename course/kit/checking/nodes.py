@@ -6,7 +6,7 @@ the handout was made (stored in check-data/expected.npz).
 backward: on each case, the gradients of the vars, against finite differences (gradcheck.py)
 when the forward cases that the graph needs pass; otherwise against the gradients the solution
 computed, with the node values set by hand, so that an unfinished forward does not fail the
-backward. The cases include a node used twice, where the two contributions must add up.
+backward. The cases include a node used twice.
 """
 
 import numpy
@@ -71,8 +71,8 @@ def check_backward(nn, gradcheck, node_type, node_cases, expected, failing):
                 raise
             # the cases of single use come first, and passed
             raise PartError(
-                f'{wrong}; a node used twice must receive the sum of both contributions '
-                '(add_grad adds them up; = keeps only the last)'
+                f"{wrong}; here a node is used twice (see the tutorial's question on +=, in "
+                'section 1.2)'
             ) from None
     return note
 

@@ -32,7 +32,7 @@ def line_message(part, status, message):
     """What the report says of a part: 'passed', or why not and where to read up."""
     if status == 'passed':
         return 'passed' + (f' ({message})' if message else '')
-    section = f'; see tutorial section {part["section"]}'
+    section = f'; see tutorial {part["section"]}'
     if status == 'not written':  # the stub's message: the task, beginning with the part
         return f'{STATUS[status]}: {message}{section}'
     return f'{STATUS[status]}: {part["title"]}: {message}{section}'

@@ -117,7 +117,11 @@ def compare_steps(job, first, got, expected, key, nn_name, tolerance=SGD_TOLERAN
             continue
         moved, right = got[name] - first[name], want - first[name]
         problem = ''
-        if not moved.any():
+        others = [k for k in sorted(got) if (got[k] != first[k]).any()]
+        if not moved.any() and others:
+            moving = ', '.join(others)
+            problem = f': it did not change, while {moving} did: the step must move {name} too'
+        elif not moved.any():
             problem = (
                 ': it did not change; the step must change the parameter arrays in place, '
                 'since they are what the script saves'

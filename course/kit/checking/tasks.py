@@ -60,8 +60,8 @@ def off_by(losses, got):
     if len(v) < 2:
         return ''
     guesses = [
-        (v[:-1].mean(), 'the mean without the last loss'),
-        (v[1:].mean(), 'the mean without the first loss'),
+        (v[:-1].sum() / (len(v) - 1), 'the mean without the last loss'),
+        (v[1:].sum() / (len(v) - 1), 'the mean without the first loss'),
         (v.sum() / (len(v) - 1), 'the sum over one loss fewer than there are'),
         (v.sum() / (len(v) + 1), 'the sum over one loss more than there are'),
         (v.sum(), 'the sum, not the mean'),
@@ -123,6 +123,8 @@ def check_panel(ax, where, drawn, ylabel, scale):
         values = [scale * v for _, v in points]
         x, y = list(map(float, line.get_xdata())), list(map(float, line.get_ydata()))
         what = f'{where}, the line of {label!r}'
+        if line.get_label().startswith('_'):  # matplotlib's name of a line without a label
+            raise PartError(f'{what} has no label')
         if line.get_label() != label:
             raise PartError(f'{what} is labelled {line.get_label()!r}')
         if len(x) != len(epochs) or not numpy.allclose(x, epochs):

@@ -6,6 +6,8 @@ A check returns a note (or None) when its part passes, and raises PartError when
 NotImplementedError, the stub's, is let through: the runner reports the part as not written.
 """
 
+import re
+
 import numpy
 
 
@@ -61,7 +63,30 @@ def raised(what, error):
     if isinstance(error, MemoryError):
         return PartError(f'{what} ran out of memory (over the limit of ./check.py --memory)')
     text = str(error).strip().splitlines()[0] if str(error).strip() else ''
-    hint = ''
-    if isinstance(error, ValueError) and ('mismatch' in text or 'shape' in text):
-        hint = ' (the shapes do not fit: is a transpose missing, or are the factors swapped?)'
+    hint = shape_hint(text) if isinstance(error, ValueError) else ''
     return PartError(f'{what} raised {type(error).__name__}: {text[:300]}{hint}')
+
+
+def shape_hint(text):
+    """What the shapes named in an error's message (numpy's, nn.py's) seem to say, as ' (...)',
+    or ''."""
+    shapes = [tuple(map(int, s.split(','))) for s in re.findall(r'\((\d+(?:, ?\d+)*),?\)', text)]
+    for a in shapes:
+        for b in shapes:
+            if len(a) == 2 and b == a[:1] and a[1] != a[0]:
+                return (
+                    f' (a value per row, of shape {b}, meets a batch of rows {a}: numpy pairs its '
+                    f'{b[0]} numbers with the {a[1]} columns, not with the rows; a value per row '
+                    f'needs an axis for the columns, shape ({a[0]}, 1))'
+                )
+            rows = b[0] // a[0] if len(a) == len(b) == 2 else 0
+            if rows > 1 and b == (rows * a[0], rows * a[1]):
+                return (
+                    f' ({b} is {rows} times {a} on both axes, as numpy.outer makes it of a batch '
+                    f'of {rows} rows, which it flattens into one long row: the formula must hold '
+                    "for a batch too, where the tutorial's x^T dL/dg (its equation 4) is a matrix "
+                    'product)'
+                )
+    if 'mismatch' in text or 'shape' in text:
+        return ' (the shapes do not fit: is a transpose missing, or are the factors swapped?)'
+    return ''
