@@ -81,9 +81,8 @@ def gradient_formula(n, i):
 def gradients(done, loss=None):
     """{node: its gradient after backward}, from the steps alone: the running total of the last
     contribution that each node received; for the loss (the last node forward computed, unless
-    given), the seed that backward starts from, dL/dL = 1. A node's gradient is complete before
-    it passes it on, so this is also the gradient that each of its contributions was computed
-    from."""
+    given), backward's seed dL/dL = 1. A node's gradient is complete before it passes it on,
+    so this is also the gradient that each of its contributions was computed from."""
     values = [s for s in done if isinstance(s, Value) and loss in (None, s.node)]
     found = {values[-1].node: numpy.ones(numpy.shape(values[-1].value))} if values else {}
     for s in done:

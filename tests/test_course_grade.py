@@ -264,9 +264,9 @@ def test_when_a_submissions_time_runs_out_the_running_part_is_stopped_and_the_re
     assert [bob[p] for p in [*PARTS, 'total']] == ['0', '0', '0', '0']
     assert bob['notes'].splitlines() == [
         'forward:logistic: STOPPED: forward of logistic: stopped when the time for the whole '
-        'check ran out; see tutorial section 1.1',
+        'check ran out; see tutorial sections 1.1 and 2',
         'backward:logistic: not checked: backward of logistic: the time for the whole check ran '
-        'out first; see tutorial section 1.2',
+        'out first; see tutorial sections 1.2 and 2',
         'avg_loss: not checked: the average of a log: the time for the whole check ran out '
         'first; see tutorial section 2',
     ]

@@ -247,7 +247,7 @@ def test_every_readme_section_that_the_handout_refers_to_is_in_its_readme(handou
     named = []
     for name, data in leaks.files(str(folder)):
         text = data.decode('utf-8', errors='replace')
-        if name != 'README.md':
+        if name not in ('README.md', 'check-data/handout.json'):  # the manifest names README.md
             found = re.findall(r'README(?:\'s "([^"]+)"|: ([^)\n]+)\))', text)
             assert len(found) == text.count('README'), name  # each mention names a section
             named += [quoted or after_colon for quoted, after_colon in found]
