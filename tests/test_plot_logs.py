@@ -1,7 +1,12 @@
 """plot_logs.py: loss and error per epoch into a figure for slides; mistaken arguments refused."""
 
 import codecs
+import contextlib
 import importlib
+import io
+import os
+import subprocess
+import sys
 
 from plumbing.errors import UserError
 
@@ -14,6 +19,30 @@ def plot_logs():
     """plot_logs, imported when a test asks for it: it loads matplotlib, half a second, which
     every run of the suite would pay at collection, even `pytest -k one_hot`."""
     return importlib.import_module('plot_logs')
+
+
+def main(plot_logs, cwd, *args):
+    """./plot_logs.py args, run in this process with plot_logs.main(): its exit status and what it
+    says on stderr, as the script's one-line report writes them (plumbing.errors.report), without
+    the second that a new process takes to import matplotlib. The command itself, with its one
+    line and exit status, is run as a process by a few tests below."""
+    saved = sys.argv, os.getcwd()
+    sys.argv = ['plot_logs.py', *map(str, args)]
+    stderr = io.StringIO()
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stderr(stderr):
+            plot_logs.main()
+        code = 0
+    except UserError as e:
+        stderr.write(f'plot_logs.py: error: {e}\n')
+        code = 2
+    except SystemExit as e:  # argparse's errors, already written
+        code = e.code
+    finally:
+        sys.argv = saved[0]
+        os.chdir(saved[1])
+    return subprocess.CompletedProcess(args, code, '', stderr.getvalue())
 
 
 def write_log(path, losses):
@@ -232,7 +261,7 @@ def test_bad_plot_input(plot_logs, tmp_path, args, words):
     args = [str(tmp_path / a) if a in ('EMPTY', 'BAD', 'BIG', 'MISSING') else a for a in args]
     words = [str(tmp_path / w) if w in ('EMPTY', 'BAD', 'BIG', 'MISSING') else w for w in words]
     # in a folder of its own: a file named like a label (x) in the project's would change it
-    assert_fails(run('plot_logs.py', tmp_path / 'fig.png', *args, cwd=tmp_path), *words)
+    assert_fails(main(plot_logs, tmp_path, tmp_path / 'fig.png', *args), *words)
     assert not (tmp_path / 'fig.png').exists()
 
 
@@ -272,7 +301,7 @@ def test_a_forgotten_label_or_figure_name_is_refused_and_nothing_written(
     (tmp_path / 'fig.png').write_bytes(b'%PDF-1.4 a PDF, not a PNG')
     (tmp_path / 'fig.svg').write_bytes(b'\x89PNG\r\n\x1a\n a PNG, not an SVG')
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    assert_fails(run('plot_logs.py', out, *args, cwd=tmp_path), *words)
+    assert_fails(main(plot_logs, tmp_path, out, *args), *words)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
@@ -328,13 +357,16 @@ def test_a_label_or_title_that_is_not_math_text_is_refused_in_one_line(
 ):
     log = write_log(tmp_path / 'log-1', [1.0])
     args = ['--loss', text, log] if option == '--loss' else ['--loss', 'a', log, option, text]
-    result = run('plot_logs.py', tmp_path / 'f.png', *args, cwd=tmp_path)
+    result = main(plot_logs, tmp_path, tmp_path / 'f.png', *args)
     assert_fails(result, f"{option} '{text}': between $ signs is math", what, r'write \$ for')
     assert not (tmp_path / 'f.png').exists()
 
 
-def test_a_dollar_sign_alone_or_escaped_is_drawn_as_it_is(plot_logs, tmp_path):
+def test_a_dollar_sign_alone_or_escaped_and_math_that_can_be_drawn_are_taken(plot_logs, tmp_path):
     log = write_log(tmp_path / 'log-1', [1.0])
     for text in ('cost $5', r'\$5 and \$6', '$x^2$'):
-        result = run('plot_logs.py', tmp_path / 'f.png', '--loss', text, log, cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
+        plot_logs.check_text('--loss', text)  # what main() checks before it reads anything
+    label = r'cost \$5, $\eta = 0.01$'
+    result = run('plot_logs.py', tmp_path / 'f.png', '--loss', label, log, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / 'f.png').read_bytes().startswith(b'\x89PNG')
