@@ -131,7 +131,7 @@ GRADES ?= grades.csv
 OVERWRITE_OPTION := $(if $(OVERWRITE),--overwrite)
 
 handout: $(SETUP)
-	$(PYTHON) course/handout.py $(HANDOUT) --parts $(PARTS) $(OVERWRITE_OPTION)
+	$(PYTHON) course/handout.py $(HANDOUT) --parts '$(PARTS)' $(OVERWRITE_OPTION)
 
 grade: $(SETUP)
 	$(PYTHON) course/grade.py $(HANDOUT) $(SUBMISSIONS) $(GRADES) $(OVERWRITE_OPTION)

@@ -429,3 +429,16 @@ def test_two_handouts_of_the_same_code_are_the_same_bytes(tmp_path):
         made.append(tree(tmp_path / name))
     assert (tmp_path / 'a.zip').read_bytes() == (tmp_path / 'b.zip').read_bytes()
     assert made[0] == made[1] and 'check-data/params/lin-param-1' in made[0]
+
+
+def test_make_handout_takes_parts_written_with_spaces_after_the_commas():
+    dry = subprocess.run(
+        ['make', '-n', 'handout', 'PARTS=backward:mul, sgd', 'PYTHON=python3'],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith('MAKE')},
+    )
+    assert "--parts 'backward:mul, sgd'" in dry.stdout  # one argument, as the shell gets it
+    assert [p.name for p in catalogue.resolve('backward:mul, sgd')] == ['backward:mul', 'sgd']
