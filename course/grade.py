@@ -33,14 +33,19 @@ from course.kit.checking import processes, submission
 FIRST, LAST = 'student', ['total', 'notes']  # a grade sheet's first and last columns
 
 
-def submissions(folder):
+def submissions(folder, part_files=()):
     """[(student, path)] of the folders and files in `folder`, by name; hidden ones skipped.
-    UserError if there is none, or if two are one student's (alice/ and alice.zip)."""
+    UserError if there is none, if two are one student's (alice/ and alice.zip), or if one is a
+    part file (nn.py): the folder given is then one student's, not the class's."""
     if not os.path.isdir(folder):
         raise UserError(f'{folder}: no such folder of submissions'
                         if not os.path.exists(folder) else f'{folder}: not a folder')  # fmt: skip
     found, seen = [], {}
     for name in sorted(os.listdir(folder)):
+        if name in part_files:
+            raise UserError(f'{folder}: holds {name}, a part file, at its top: it is one '
+                            "student's submission, not a folder of them; put it in a folder "
+                            'of its own, e.g. submissions/alice/, and grade that')  # fmt: skip
         if not name.startswith('.'):
             student = name[:-4] if name.lower().endswith('.zip') else name
             if student in seen:
@@ -53,25 +58,32 @@ def submissions(folder):
     return found
 
 
-def check_output(path, submissions_folder, header, overwrite=False):
+def check_output(path, submissions_folder, header, students, overwrite=False):
     """UserError unless the CSV `path` can be written without destroying anything: a file there
-    must be a grade sheet with the columns `header`, the same parts (or `overwrite`: another
-    class's sheet, any file), and it must not be among the submissions."""
+    must be a grade sheet with the columns `header`, the same parts, and of no student missing
+    from `students`, the class graded (or `overwrite`: another class's sheet, any file); and it
+    must not be among the submissions."""
     inside = os.path.commonpath([os.path.abspath(path), os.path.abspath(submissions_folder)])
     if inside == os.path.abspath(submissions_folder):
         raise UserError(f'{path}: is in the submissions folder; write the grades elsewhere')
     if os.path.exists(path) and not overwrite:
         try:
             with open(path, newline='', encoding='utf-8') as f:
-                old = next(csv.reader(f), [])
+                old, *graded = list(csv.reader(f)) or [[]]
         except (OSError, UnicodeDecodeError, csv.Error):
-            old = []
+            old, graded = [], []
         if old[:1] != [FIRST] or old[-2:] != LAST:
             raise UserError(f'{path}: exists and is not a grade sheet; not writing over it (give '
                             'another name, or --overwrite)')  # fmt: skip
         if old != header:
             raise UserError(f'{path}: the grade sheet of other parts ({", ".join(old[1:-2])}); '
                             'not writing over it (give another name, or --overwrite)')  # fmt: skip
+        # the same parts: a class graded again, or another section of the course
+        gone = [row[0] for row in graded if row and row[0] not in students]
+        if gone:
+            raise UserError(f'{path}: the grade sheet of another class ({gone[0]} has no '
+                            f'submission in {submissions_folder}); not writing over it (give '
+                            'another name, or --overwrite)')  # fmt: skip
     atomic.check_output(path)
 
 
@@ -198,8 +210,10 @@ def main():
         raise UserError(f'{args.handout}: not a handout folder (no {manifest_path})')
     files = submission.pristine(args.handout)
     manifest = json.loads(files[submission.MARK])
-    check_output(args.out, args.folder, columns(manifest), args.overwrite)
-    count = len(submissions(args.folder))
+    part_files = {name for part in manifest['parts'] for name in part['files']}
+    students = [student for student, _ in submissions(args.folder, part_files)]
+    check_output(args.out, args.folder, columns(manifest), students, args.overwrite)
+    count = len(students)
     use_sandbox = not args.no_sandbox and sandbox.bwrap() is not None
     why = 'turned off by --no-sandbox' if args.no_sandbox else 'no working bwrap'
     print(

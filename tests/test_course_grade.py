@@ -15,6 +15,8 @@ import threading
 import time
 import zipfile
 
+from plumbing.errors import UserError
+
 import pytest
 from conftest import ROOT, assert_fails, check, handout_copy, tree
 
@@ -274,7 +276,7 @@ def test_when_a_submissions_time_runs_out_the_running_part_is_stopped_and_the_re
 
 def test_a_file_that_is_not_a_grade_sheet_is_never_written_over(handout_logistic, tmp_path):
     folder, _ = handout_logistic
-    (tmp_path / 'subs').mkdir()
+    (tmp_path / 'subs' / 'alice').mkdir(parents=True)
     (tmp_path / 'marks.csv').write_text('name,mark\nalice,9\n')
     assert_fails(run_grader(folder, tmp_path / 'subs', tmp_path / 'marks.csv'),
                  'marks.csv: exists and is not a grade sheet')  # fmt: skip
@@ -338,7 +340,38 @@ def test_the_grade_sheet_of_other_parts_is_written_over_only_with_overwrite(
     # the grade sheet of these parts is this grader's own, written again
     header = grade.columns(json.loads((folder / 'check-data' / 'handout.json').read_text()))
     assert out.read_text().splitlines()[0] == ','.join(header)
-    assert grade.check_output(str(out), str(subs), header) is None
+    assert grade.check_output(str(out), str(subs), header, ['dan.txt']) is None
+
+
+def test_a_sheet_of_the_same_parts_for_other_students_is_kept_unless_overwrite(tmp_path):
+    # two sections of one course: grading the second into the first's sheet would lose it
+    header = ['student', 'avg_loss', 'total', 'notes']
+    out, subs = tmp_path / 'g.csv', tmp_path / 'section-2'
+    out.write_text('student,avg_loss,total,notes\nalice,1,1,\nbob,0,0,\n')
+    with pytest.raises(UserError) as refused:
+        grade.check_output(str(out), str(subs), header, ['bob', 'carol'])
+    assert str(refused.value) == (
+        f'{out}: the grade sheet of another class (alice has no submission in {subs}); not '
+        'writing over it (give another name, or --overwrite)'
+    )
+    # the same class again, or more of it: its sheet is written anew
+    assert grade.check_output(str(out), str(subs), header, ['alice', 'bob', 'carol']) is None
+    assert grade.check_output(str(out), str(subs), header, ['bob'], overwrite=True) is None
+
+
+def test_a_folder_of_part_files_is_one_submission_not_a_class(tmp_path):
+    alice = tmp_path / 'alice'
+    alice.mkdir()
+    (alice / 'avg_loss.py').write_text('')
+    (alice / 'nn.py').write_text('')
+    with pytest.raises(UserError) as refused:
+        grade.submissions(str(alice), {'nn.py', 'avg_loss.py'})
+    assert str(refused.value) == (
+        f"{alice}: holds avg_loss.py, a part file, at its top: it is one student's submission, "
+        'not a folder of them; put it in a folder of its own, e.g. submissions/alice/, and grade '
+        'that'
+    )
+    assert grade.submissions(str(tmp_path), {'nn.py', 'avg_loss.py'}) == [('alice', str(alice))]
 
 
 def test_a_grade_sheet_quotes_what_a_spreadsheet_would_run():
