@@ -42,6 +42,8 @@ REWRITES = [
      ' in reverse.'),  # why backward goes in reverse
     (DISCUSSION, 'graphview/trace.py', " A node's gradient is complete before it passes it on,\n"
      '    so this is also the gradient that each of its contributions was computed from.', ''),
+    (DISCUSSION, 'graphview/picture.py', '  # children come first, so their columns are known',
+     ''),  # why graph.nodes is a topological order, in a comment
     (DISCUSSION, 'nn.py', 'a zero gradient to add to with +=, unless',
      'a zero gradient, unless'),  # why no initialization in forward
     (DISCUSSION, 'nn.py', ' rather than added to zeros', ''),
