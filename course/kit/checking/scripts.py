@@ -95,8 +95,12 @@ def train(root, job, nn, data, folder):
 def check_sgd(root, data, expected, failing, folder, nn_module):
     """None (or a note) if the SGD step of both training scripts is right; PartError otherwise."""
     for i, job in enumerate(STANDIN_RUNS):
-        first, got = train(root, job, standin.module(), data, folder)
-        compare_steps(job, first, got, expected, f'sgd/standin/{i}', 'a stand-in for nn.py')
+        nn = standin.module()
+        first, got = train(root, job, nn, data, folder)
+        key = f'sgd/standin/{i}'
+        compare_steps(
+            job, first, got, expected, key, 'a stand-in for nn.py', replaced=nn.replaced()
+        )
     waiting = needs(failing, [job[1][:3] for job in REAL_RUNS])
     if waiting:
         return f'not yet run with your nn.py, which needs {waiting} to pass'
@@ -106,8 +110,9 @@ def check_sgd(root, data, expected, failing, folder, nn_module):
     return None
 
 
-def compare_steps(job, first, got, expected, key, nn_name, tolerance=SGD_TOLERANCE):
-    """PartError, naming the parameter and how it is off, unless got is the solution's."""
+def compare_steps(job, first, got, expected, key, nn_name, tolerance=SGD_TOLERANCE, replaced=()):
+    """PartError, naming the parameter and how it is off, unless got is the solution's.
+    `replaced`: the shapes of the parameters whose array a step replaced (the stand-in's)."""
     what, script, _, options = job
     steps = int(options[1])
     for name in sorted(got):
@@ -118,7 +123,14 @@ def compare_steps(job, first, got, expected, key, nn_name, tolerance=SGD_TOLERAN
         moved, right = got[name] - first[name], want - first[name]
         problem = ''
         others = [k for k in sorted(got) if (got[k] != first[k]).any()]
-        if not moved.any() and others:
+        if not moved.any() and got[name].shape in replaced:
+            problem = (
+                f': it did not change: the step gave {name}.value another array instead of '
+                f"changing its own in place, and the next step's g.var(param_{name}) reads "
+                f'param_{name}, still the first one (so does the file the script writes): the '
+                f'step must change it in place ({name}.value -= ...)'
+            )
+        elif not moved.any() and others:
             moving = ', '.join(others)
             problem = f': it did not change, while {moving} did: the step must move {name} too'
         elif not moved.any():
