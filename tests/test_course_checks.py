@@ -141,10 +141,28 @@ def test_factors_that_do_not_fit_may_be_a_missing_transpose():
     )
 
 
+def test_a_highest_score_taken_over_the_images_not_in_each_is_named_and_no_other_error():
+    scores, labels = numpy.ones((7, 10)), numpy.arange(7)
+    with pytest.raises(ValueError) as over_images:
+        numpy.not_equal(scores.argmax(axis=0), labels)
+    assert scripts.per_class(over_images.value) == (
+        ' ((10,) is a number per class, where one per image is wanted: the argmax must be per '
+        "row, axis=1 (or -1), each image's highest score)"
+    )
+    with pytest.raises(ValueError) as other:
+        numpy.ones(3) + numpy.ones(4)
+    assert scripts.per_class(other.value) == ''
+
+
 def test_an_average_off_by_a_loss_is_named():
     losses = [0.5, 1.5, 2.5, 0.25]
     assert 'the sum over one loss fewer' in tasks.off_by(losses, sum(losses) / 3)
     assert 'the mean without the first loss' in tasks.off_by(losses, numpy.mean(losses[1:]))
+    assert tasks.off_by(losses, sum(losses[1:]) / len(losses)) == (
+        ': that is the sum without the first loss, over all of them; every line of a log is one '
+        'loss'
+    )
+    assert 'the sum without the last loss, over all' in tasks.off_by(losses, sum(losses[:-1]) / 4)
     assert tasks.off_by(losses, 7.0) == ''
 
 

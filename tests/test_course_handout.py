@@ -137,8 +137,9 @@ def test_wrong_solutions_each_fail_exactly_their_own_part_saying_what_is_wrong(
     check_wrong(handout_all[0], tmp_path, WRONG)
 
 
-# The tutorial's numpy.outer and a product by a value per row, right for a row and not for a
-# batch; a parameter left out of the step; a line without a label
+# The tutorial's numpy.outer, a product by a value per row and a sum over the whole batch, right
+# for a row and not for a batch; a parameter left out of the step; an average without the first
+# loss; the highest score taken over the images, not in each; a line without a label
 SLIPS = [
     ('backward:mul', 'nn.py', 'numerics.transpose_mul(c[0].value, n.grad)',
      'numpy.outer(c[0].value, n.grad)',
@@ -147,19 +148,32 @@ SLIPS = [
     ('backward:cross-entropy', 'nn.py', 'add_grad(n, 0, -c[1].value * n.grad[..., None])',
      'add_grad(n, 0, -c[1].value * n.grad)',
      ['a value per row, of shape (', 'needs an axis for the columns, shape (']),
+    ('backward:logsoftmax', 'nn.py', 'n.grad.sum(axis=-1, keepdims=True)', 'n.grad.sum()',
+     ['on logsoftmax(a) with a (3, 2), node 0', ': each of its rows, given alone, gets the right '
+      'gradient, and the batch does not: is something summed over the whole batch where it '
+      'should be over each row (axis=-1, keepdims=True)?']),
     ('sgd', 'lin-train.py', '    b.value -= step * b.grad\n', '',
      ['b after 20 samples', 'it did not change, while w did: the step must move b too']),
+    ('avg_loss', 'avg_loss.py', 'math.fsum(losses) / len(losses)',
+     'math.fsum(losses[1:]) / len(losses)',
+     ['average([0.5, 1.5, 2.5, 0.25]) is 1.0625, where it is 1.1875: that is the sum without '
+      'the first loss, over all of them; every line of a log is one loss']),
+    ('error_rate', 'lin-test.py', 'argmax(axis=1)', 'argmax(axis=0)',
+     ['lin-test.py lin-param-1 raised ValueError: operands could not be broadcast together with '
+      "shapes (10,) (1000,) ((10,) is a number per class, where one per image is wanted: the "
+      "argmax must be per row, axis=1 (or -1), each image's highest score)"]),
     ('plot_logs', 'plot_logs.py', "marker='o', label=label)", "marker='o')",
      ["in the left panel (loss), the line of 'linear' has no label"]),
 ]  # fmt: skip
 
 
-def test_the_tutorials_slips_for_a_batch_a_forgotten_parameter_and_label_are_named(
+def test_slips_of_a_batch_a_step_an_average_an_axis_and_a_label_are_named_for_what_they_are(
     handout_all, tmp_path
 ):
     names = ','.join(part for part, *_ in SLIPS)
     found = check_wrong(handout_all[0], tmp_path, SLIPS, '--part', names)
-    assert 'transpose' not in found['backward:mul'][2] + found['backward:cross-entropy'][2]
+    for part in ('backward:mul', 'backward:cross-entropy', 'error_rate'):
+        assert 'transpose' not in found[part][2], found[part]
 
 
 def test_a_part_that_waits_for_another_says_so_and_is_still_checked(handout_all, tmp_path):

@@ -13,6 +13,7 @@ Each script runs end to end, as a student runs it, on the check's small data set
 import contextlib
 import io
 import os
+import re
 import runpy
 import sys
 
@@ -40,6 +41,7 @@ TRAIN_TYPES = {
     'mlp': ['add', 'mul', 'logistic', 'logsoftmax', 'cross-entropy'],
 }
 TEST_TYPES = {'lin': ['add', 'mul'], 'mlp': ['add', 'mul', 'logistic']}
+CLASSES = 10  # an image's scores: one per digit
 SGD_TOLERANCE = 1e-9  # the same arithmetic in another order: rounding only
 REAL_TOLERANCE = 1e-6  # a student's backward may round otherwise, over 60 steps
 
@@ -179,7 +181,7 @@ def rate(root, script, param_file, nn, data, params_folder, expected, key, nn_na
     except (NotImplementedError, PartError, KeyboardInterrupt):
         raise
     except Exception as e:
-        raise raised(f'{script} {param_file}', e) from None
+        raise raised(f'{script} {param_file}', e, per_class(e)) from None
     want = float(expected[f'{key}/{script}'])
     images = int(expected['test_images'])
     where = f"{script} {param_file}, with {nn_name} on the check's {images:,} test images"
@@ -194,6 +196,18 @@ def rate(root, script, param_file, nn, data, params_folder, expected, key, nn_na
         elif got > 1:
             problem = ': a rate is at most 1; is total the number of images?'
         raise PartError(f'{where}, printed {got:.4f} where the rate is {want:.4f}{problem}')
+
+
+def per_class(error):
+    """' (...)' for a ValueError that meets a number per class, (10,), with a number per image
+    of a batch: the highest score taken over the images, not in each one. '' otherwise."""
+    shapes = re.findall(r'\((\d+),\)', str(error))
+    if not isinstance(error, ValueError) or str(CLASSES) not in shapes or len(set(shapes)) < 2:
+        return ''
+    return (
+        f' (({CLASSES},) is a number per class, where one per image is wanted: the argmax must be '
+        "per row, axis=1 (or -1), each image's highest score)"
+    )
 
 
 def needs(failing, models, testing=False):
