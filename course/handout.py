@@ -155,12 +155,18 @@ def build(folder, parts, student):
     listed = expected.write(folder, parts, numpy.random.default_rng(SEED))
     with open(os.path.join(folder, 'README.md'), 'w', encoding='utf-8') as f:
         f.write(readme(parts))
+    for top, _, names in os.walk(folder):  # no file named seems missing from the handout
+        for path in [os.path.join(top, n) for n in names if n.endswith(('.py', '.md'))]:
+            with open(path, encoding='utf-8') as f:
+                text = f.read()
+            with open(path, 'w', encoding='utf-8') as f:
+                f.write(transform.qualify(text, python=path.endswith('.py')))
     for name in CODE + sorted(EXECUTABLE):
         path = os.path.join(folder, name)
         if os.access(os.path.join(ROOT, name), os.X_OK) or name in EXECUTABLE:
             os.chmod(path, 0o755)
     manifest = {
-        'made_by': 'course/handout.py, from the project of the tutorial "Computation Graphs"',
+        'made_by': 'the full project\'s course/handout.py, of the tutorial "Computation Graphs"',
         'parts': [p.manifest() for p in parts],
         'cases': listed,
         'files': files(folder),  # the grader takes the stubs from these, if they are unchanged

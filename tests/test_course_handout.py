@@ -218,6 +218,48 @@ def test_the_handout_holds_no_answer_no_cache_no_history_and_no_tests(handout_al
     assert not any('tutorial' in name for name in names)  # it has no license to be copied
 
 
+def test_no_handout_file_names_a_path_under_tests_bench_or_course_unless_it_says_it_is_not_there(
+    handout_all,
+):
+    mentions = 0
+    for name, data in leaks.files(str(handout_all[0])):
+        try:
+            text = data.decode('utf-8')
+        except UnicodeDecodeError:
+            continue  # the data set
+        for m in re.finditer(r'(?<![\w./-])`?(tests|bench|course)/', text):
+            mentions += 1
+            before = re.sub(r'[\s#]+', ' ', text[max(0, m.start() - 80) : m.start()])
+            line = text[text.rfind('\n', 0, m.start()) + 1 : text.find('\n', m.start())]
+            said = re.search(r"full project's (\S+(,| and| or) )*$", before)
+            assert said or 'not in this handout' in line, (name, line)
+    # numerics.py's two, formulas.py's, checks.py's, plumbing/errors.py's two, data/README.md's,
+    # the kit's, the manifest's and the student's README's three, each said to be elsewhere
+    assert mentions >= 12
+
+
+def test_a_path_the_handout_lacks_is_said_to_be_the_full_projects_in_prose_only():
+    python = (
+        '"""A module.\n\ntests/extremes.py measures every node type against exact references at '
+        'inputs up to 1e3 and\nat +-inf, as bench/ and tests/ do.\n"""\n\n'
+        "ERROR = 'see tests/extremes.py'  # a string of the code is left as it is\n"
+        '# what course/grade.py does with a submission is said in the full project\'s README and\n'
+        '# in the full project\'s course/handout.py\n'
+    )  # fmt: skip
+    assert transform.qualify(python, python=True) == (
+        '"""A module.\n\nThe full project\'s tests/extremes.py measures every node type against '
+        'exact references at inputs up\nto 1e3 and at +-inf, as the full project\'s bench/ and '
+        'tests/ do.\n"""\n\n'
+        "ERROR = 'see tests/extremes.py'  # a string of the code is left as it is\n"
+        '# what the full project\'s course/grade.py does with a submission is said in the full '
+        "project's\n# README and in the full project's course/handout.py\n"
+    )  # fmt: skip
+    markdown = 'Checks (`tests/test_mnist.py` runs them):\n\n```sh\npython3 bench/bench.py\n```\n'
+    assert transform.qualify(markdown, python=False) == markdown.replace(
+        '(`tests', "(the full project's `tests"
+    )
+
+
 def test_a_default_handout_holds_no_answer_either(tmp_path):
     parts = catalogue.resolve('default')
     handout.make(str(tmp_path / 'h'), parts, str(tmp_path / 'h.zip'))

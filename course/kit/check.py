@@ -56,8 +56,10 @@ def main():
     args = parser.parse_args()
     started = time.monotonic()
     if not os.path.isfile(os.path.join(ROOT, parts.DATA, 'handout.json')):
-        raise UserError(f'{ROOT}: not a handout (no {parts.DATA}/handout.json); run the check.py '
-                        'of a handout, which course/handout.py makes')  # fmt: skip
+        raise UserError(
+            f'{ROOT}: not a handout (no {parts.DATA}/handout.json); run the check.py of a '
+            "handout, which the full project's course/handout.py makes"
+        )
     if args.submission and os.environ.get(CONTAINER) != '1':
         raise UserError(
             f"--submission runs a student's code as you, with no sandbox: it is for Gradescope's "
