@@ -272,6 +272,12 @@ def replace(work, out):
         os.rename(work, out)
 
 
+def counted(parts):
+    """'1 part, 2 points': how many parts, and their points."""
+    points = sum(p.points for p in parts)
+    return f'{report.plural(len(parts), "part")}, {report.plural(points, "point")}'
+
+
 def main():
     parser = options.Parser(
         usage='%(prog)s OUT [--parts default|all|NAME,NAME...] [--zip FILE] [--overwrite]\n'
@@ -301,7 +307,8 @@ def main():
         default = set(catalogue.DEFAULT)
         for p in catalogue.catalogue().values():
             mark = '*' if p.name in default else ' '
-            print(f'{mark} {p.name:<24} {p.points} points  {", ".join(p.files):<28} {p.task}')
+            points = report.plural(p.points, 'point')
+            print(f'{mark} {p.name:<24} {points:<9} {", ".join(p.files):<28} {p.task}')
         print('* the default parts')
         return
     if not args.out:
@@ -313,7 +320,7 @@ def main():
     make(out, parts, zip_path, args.overwrite)
     size = os.path.getsize(zip_path) / 1e6
     print(
-        f'handout.py: {len(parts)} parts, {sum(p.points for p in parts)} points -> {out}/ and '
+        f'handout.py: {counted(parts)} -> {out}/ and '
         f'{zip_path} ({size:.1f} MB), in {time.time() - started:.1f} s',
         file=sys.stderr,
     )

@@ -431,6 +431,7 @@ def test_the_list_names_every_part_and_the_default_ones():
     lines = result.stdout.splitlines()
     assert len(lines) == PARTS + 1 and lines[-1] == '* the default parts'
     assert lines[0].startswith('  forward:add ') and lines[2].startswith('* forward:logistic ')
+    assert lines[0].split()[1:4] == ['1', 'point', 'nn.py']  # not '1 points'
 
 
 def run_handout(*args, cwd=None):
