@@ -70,7 +70,7 @@ REWRITES = [
 ELSEWHERE = ('tests', 'bench', 'course')
 FULL = "the full project's "
 WIDTH = 99  # characters of a line, as the project writes them
-PATH = r'`?(?:{})/[\w./-]*`?'.format('|'.join(ELSEWHERE))
+PATH = r'`?(?:\./)?(?:{})/[\w./-]*`?'.format('|'.join(ELSEWHERE))
 MENTION = re.compile(rf'(?<![\w./`-]){PATH}(?:(?:,| and| or) {PATH})*')
 
 
@@ -344,8 +344,9 @@ def wrap(lines, first, end, lead, column):
             head, tail = lines[i][:cut].rstrip(), lines[i][cut + 1 :]
             lines[i] = head
             after = lines[i + 1] if i + 1 < end else ''
-            goes_on = after.startswith(lead) and after[len(lead) : len(lead) + 1].strip()
-            if goes_on and after.strip() not in ('"""', "'''"):
+            rest = after[len(lead) :] if after.startswith(lead) else ''
+            goes_on = rest[:1].strip() and not re.match(r'([-*+]|\d+\.) |"""|\'\'\'', rest)
+            if goes_on:
                 lines[i + 1] = lead + tail + ' ' + after[len(lead) :]
             else:
                 lines.insert(i + 1, lead + tail)

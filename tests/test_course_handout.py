@@ -227,7 +227,7 @@ def test_no_handout_file_names_a_path_under_tests_bench_or_course_unless_it_says
             text = data.decode('utf-8')
         except UnicodeDecodeError:
             continue  # the data set
-        for m in re.finditer(r'(?<![\w./-])`?(tests|bench|course)/', text):
+        for m in re.finditer(r'(?<![\w./-])`?(\./)?(tests|bench|course)/', text):
             mentions += 1
             before = re.sub(r'[\s#]+', ' ', text[max(0, m.start() - 80) : m.start()])
             line = text[text.rfind('\n', 0, m.start()) + 1 : text.find('\n', m.start())]
@@ -254,9 +254,16 @@ def test_a_path_the_handout_lacks_is_said_to_be_the_full_projects_in_prose_only(
         '# what the full project\'s course/grade.py does with a submission is said in the full '
         "project's\n# README and in the full project's course/handout.py\n"
     )  # fmt: skip
-    markdown = 'Checks (`tests/test_mnist.py` runs them):\n\n```sh\npython3 bench/bench.py\n```\n'
-    assert transform.qualify(markdown, python=False) == markdown.replace(
-        '(`tests', "(the full project's `tests"
+    markdown = (
+        'Checks (`tests/test_mnist.py` runs them), with ./bench/class.py and a line long enough\n'
+        'to wrap twice: once into this line, and then once more, out of this one and into its own'
+        '\n- a list\n\n```sh\npython3 bench/bench.py\n```\n'
+    )
+    assert transform.qualify(markdown, python=False) == (  # the list item and the code stay
+        "Checks (the full project's `tests/test_mnist.py` runs them), with the full project's\n"
+        './bench/class.py and a line long enough to wrap twice: once into this line, and then '
+        'once more, out\nof this one and into its own\n- a list\n\n```sh\npython3 '
+        'bench/bench.py\n```\n'
     )
 
 
