@@ -74,16 +74,17 @@ def check_output(path, submissions_folder, header, students, overwrite=False):
             old, graded = [], []
         if old[:1] != [FIRST] or old[-2:] != LAST:
             raise UserError(f'{path}: exists and is not a grade sheet; not writing over it (give '
-                            'another name, or --overwrite)')  # fmt: skip
+                            'another name, or --overwrite; make: OVERWRITE=1)')  # fmt: skip
         if old != header:
             raise UserError(f'{path}: the grade sheet of other parts ({", ".join(old[1:-2])}); '
-                            'not writing over it (give another name, or --overwrite)')  # fmt: skip
+                            'not writing over it (give another name, or --overwrite; make: '
+                            'OVERWRITE=1)')  # fmt: skip
         # the same parts: a class graded again, or another section of the course
         gone = [row[0] for row in graded if row and row[0] not in students]
         if gone:
             raise UserError(f'{path}: the grade sheet of another class ({gone[0]} has no '
                             f'submission in {submissions_folder}); not writing over it (give '
-                            'another name, or --overwrite)')  # fmt: skip
+                            'another name, or --overwrite; make: OVERWRITE=1)')  # fmt: skip
     atomic.check_output(path)
 
 
@@ -217,7 +218,8 @@ def main():
     use_sandbox = not args.no_sandbox and sandbox.bwrap() is not None
     why = 'turned off by --no-sandbox' if args.no_sandbox else 'no working bwrap'
     print(
-        f'grade.py: {count} submissions, {len(manifest["parts"])} parts, '
+        f'grade.py: {count} submission{"s" * (count != 1)}, {len(manifest["parts"])} '
+        f'part{"s" * (len(manifest["parts"]) != 1)}, '
         + (
             'each in bubblewrap'
             if use_sandbox
@@ -231,7 +233,8 @@ def main():
     with atomic.output_file(args.out) as f:
         f.write(sheet(manifest, results).encode('utf-8'))
     print(
-        f'grade.py: {count} submissions graded in {time.monotonic() - started:.0f} s -> '
+        f'grade.py: {count} submission{"s" * (count != 1)} graded in '
+        f'{time.monotonic() - started:.0f} s -> '
         f'{args.out}',
         file=sys.stderr,
     )

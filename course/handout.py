@@ -155,12 +155,18 @@ def build(folder, parts, student):
     listed = expected.write(folder, parts, numpy.random.default_rng(SEED))
     with open(os.path.join(folder, 'README.md'), 'w', encoding='utf-8') as f:
         f.write(readme(parts))
+    for top, _, names in os.walk(folder):  # no file named seems missing from the handout
+        for path in [os.path.join(top, n) for n in names if n.endswith(('.py', '.md'))]:
+            with open(path, encoding='utf-8') as f:
+                text = f.read()
+            with open(path, 'w', encoding='utf-8') as f:
+                f.write(transform.qualify(text, python=path.endswith('.py')))
     for name in CODE + sorted(EXECUTABLE):
         path = os.path.join(folder, name)
         if os.access(os.path.join(ROOT, name), os.X_OK) or name in EXECUTABLE:
             os.chmod(path, 0o755)
     manifest = {
-        'made_by': 'course/handout.py, from the project of the tutorial "Computation Graphs"',
+        'made_by': 'the full project\'s course/handout.py, of the tutorial "Computation Graphs"',
         'parts': [p.manifest() for p in parts],
         'cases': listed,
         'files': files(folder),  # the grader takes the stubs from these, if they are unchanged
@@ -266,6 +272,12 @@ def replace(work, out):
         os.rename(work, out)
 
 
+def counted(parts):
+    """'1 part, 2 points': how many parts, and their points."""
+    points = sum(p.points for p in parts)
+    return f'{report.plural(len(parts), "part")}, {report.plural(points, "point")}'
+
+
 def main():
     parser = options.Parser(
         usage='%(prog)s OUT [--parts default|all|NAME,NAME...] [--zip FILE] [--overwrite]\n'
@@ -295,7 +307,8 @@ def main():
         default = set(catalogue.DEFAULT)
         for p in catalogue.catalogue().values():
             mark = '*' if p.name in default else ' '
-            print(f'{mark} {p.name:<24} {p.points} points  {", ".join(p.files):<28} {p.task}')
+            points = report.plural(p.points, 'point')
+            print(f'{mark} {p.name:<24} {points:<9} {", ".join(p.files):<28} {p.task}')
         print('* the default parts')
         return
     if not args.out:
@@ -307,7 +320,7 @@ def main():
     make(out, parts, zip_path, args.overwrite)
     size = os.path.getsize(zip_path) / 1e6
     print(
-        f'handout.py: {len(parts)} parts, {sum(p.points for p in parts)} points -> {out}/ and '
+        f'handout.py: {counted(parts)} -> {out}/ and '
         f'{zip_path} ({size:.1f} MB), in {time.time() - started:.1f} s',
         file=sys.stderr,
     )

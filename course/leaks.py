@@ -51,7 +51,7 @@ PATTERNS = {
 # The discussion questions, numbered as the student's README asks them: what answers them
 QUESTIONS = {
     'discussion question 1': [r'built from nodes that (already )?exist',
-                              r'children come before (their|the) parents'],
+                              r'\bchild(ren)? (comes?|are) (first|before)'],
     'discussion question 2': [r'already (in )?a? ?topological order(?! ?\?)'],
     'discussion question 3': [r'complete before (it is passed|it passes)'],
     'discussion question 4': [r'to add to with \+=', r'added to zeros?\b'],

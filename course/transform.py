@@ -24,7 +24,10 @@ DISCUSSION.
 
 import ast
 import collections
+import io
+import re
 import textwrap
+import tokenize
 
 Removed = collections.namedtuple('Removed', 'file first last strings')
 Removed.__doc__ = """Lines first..last (1-based, inclusive) of a file's original text taken out
@@ -42,6 +45,8 @@ REWRITES = [
      ' in reverse.'),  # why backward goes in reverse
     (DISCUSSION, 'graphview/trace.py', " A node's gradient is complete before it passes it on,\n"
      '    so this is also the gradient that each of its contributions was computed from.', ''),
+    (DISCUSSION, 'graphview/picture.py', '  # children come first, so their columns are known',
+     ''),  # why graph.nodes is a topological order, in a comment
     (DISCUSSION, 'nn.py', 'a zero gradient to add to with +=, unless',
      'a zero gradient, unless'),  # why no initialization in forward
     (DISCUSSION, 'nn.py', ' rather than added to zeros', ''),
@@ -58,6 +63,15 @@ REWRITES = [
     ('backward:sum', 'checks.py', 'numpy.full(value.shape, grad)',
      'grad * numpy.ones(value.shape, grad.dtype)'),
 ]  # fmt: skip
+
+
+# The project's folders that no handout ships: a path in them, named in a comment, a docstring or
+# a README of the handout, becomes the full project's (qualify), so that none seems missing
+ELSEWHERE = ('tests', 'bench', 'course')
+FULL = "the full project's "
+WIDTH = 99  # characters of a line, as the project writes them
+PATH = r'`?(?:\./)?(?:{})/[\w./-]*`?'.format('|'.join(ELSEWHERE))
+MENTION = re.compile(rf'(?<![\w./`-]){PATH}(?:(?:,| and| or) {PATH})*')
 
 
 def transform(sources, parts):
@@ -288,3 +302,95 @@ def placeholders(text, parts):
         row = row[: node.col_offset] + repr(new).encode() + row[node.end_col_offset :]
         rows[node.lineno - 1] = row.decode()
     return ''.join(rows), dict(replaced)
+
+
+def qualify(text, python):
+    """text with each mention of a path under ELSEWHERE made the full project's ("the full
+    project's tests/extremes.py"; "The ..." where a sentence starts), and the lines of its
+    paragraph kept within WIDTH. In Python (`python`), in comments and docstrings only, never in
+    a string of the code; in other text, in its paragraphs (not in code blocks or tables)."""
+    lines = text.split('\n')
+    regions = python_prose(text) if python else text_prose(lines)
+    for first, last, lead, column in sorted(regions, reverse=True):  # bottom up: lines inserted
+        before, found = '', False
+        for i in range(first, last + 1):
+            prose = lines[i][column:]
+            for m in reversed(list(MENTION.finditer(prose))):  # from the right: m.start() holds
+                said = full(before + prose[: m.start()])
+                found |= bool(said)
+                lines[i] = lines[i][: column + m.start()] + said + lines[i][column + m.start() :]
+            before += prose + '\n'
+        if found:
+            wrap(lines, first, last + 1, lead, column)
+    return '\n'.join(lines)
+
+
+def full(before):
+    """FULL, or '' after it already, or 'The full ...' where the text `before` ends a sentence."""
+    if re.search(r"full project's (\S+(,| and| or) )*`?$", before, re.IGNORECASE):
+        return ''
+    words = re.sub(r'"""|\'\'\'|#', ' ', before)
+    starts = not words.strip() or re.search(r'([.!?]|\n\s*\n)\s*$', words)
+    return FULL[0].upper() + FULL[1:] if starts else FULL
+
+
+def wrap(lines, first, end, lead, column):
+    """Keep lines first..end-1, a paragraph, within WIDTH: a long line's last words go to the
+    start of the next line, if it goes on with the paragraph, or to a new line `lead` + words."""
+    i = first
+    while i < end:
+        cut = lines[i].rfind(' ', 0, WIDTH + 1)
+        if len(lines[i]) > WIDTH and cut > max(len(lead), column + 2):
+            head, tail = lines[i][:cut].rstrip(), lines[i][cut + 1 :]
+            lines[i] = head
+            after = lines[i + 1] if i + 1 < end else ''
+            rest = after[len(lead) :] if after.startswith(lead) else ''
+            goes_on = rest[:1].strip() and not re.match(r'([-*+]|\d+\.) |"""|\'\'\'', rest)
+            if goes_on:
+                lines[i + 1] = lead + tail + ' ' + after[len(lead) :]
+            else:
+                lines.insert(i + 1, lead + tail)
+                end += 1
+        i += 1
+
+
+def python_prose(text):
+    """[(first, last, lead, column)] of a Python text's docstrings and comments: their lines
+    (0-based, inclusive), what starts a line of theirs, and the column where their text starts."""
+    regions = []
+    kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, kinds) and ast.get_docstring(node, clean=False) is not None:
+            doc = node.body[0]
+            regions.append((doc.lineno - 1, doc.end_lineno - 1, ' ' * doc.col_offset, 0))
+    lines = text.split('\n')
+    comments = [
+        (t.start[0] - 1, t.start[1])
+        for t in tokenize.generate_tokens(io.StringIO(text).readline)
+        if t.type == tokenize.COMMENT
+    ]
+    for line, column in comments:  # a run of whole-line comments at one column is one region
+        last = regions[-1] if regions else None
+        alone = not lines[line][:column].strip()
+        if last and alone and last[1] == line - 1 and last[3] == column and last[2].endswith('# '):
+            regions[-1] = (last[0], line, last[2], column)
+        else:
+            lead = ' ' * column if alone else ' ' * (len(lines[line]) - len(lines[line].lstrip()))
+            regions.append((line, line, lead + '# ', column))
+    return regions
+
+
+def text_prose(lines):
+    """[(first, last, lead, 0)] of the paragraphs of a text (Markdown): runs of lines that are
+    not blank, a heading, a table's row or in a code block."""
+    regions, start, code = [], None, False
+    for i, line in enumerate([*lines, '']):
+        code ^= line.startswith('```')
+        plain = line.strip() and not code and not line.startswith(('```', '#', '|', '    '))
+        if plain and start is None:
+            start = i
+        elif not plain and start is not None:
+            second = lines[start + 1] if i - start > 1 else ''
+            regions.append((start, i - 1, second[: len(second) - len(second.lstrip())], 0))
+            start = None
+    return regions

@@ -2,11 +2,14 @@
 an array that is a sign, a factor or a transpose away from the right one, an average that is
 off by a loss."""
 
+import os
+
 import numpy
 import pytest
+from conftest import ROOT
 
 import nn
-from course.kit.checking import tasks
+from course.kit.checking import scripts, standin, tasks
 from course.kit.checking.verdict import PartError, how_wrong, shape_hint
 
 SERIES = [('linear', [(1, 0.086), (2, 0.079), (3, 0.078)]), ('MLP', [(1, 0.04), (3, 0.024)])]
@@ -138,8 +141,57 @@ def test_factors_that_do_not_fit_may_be_a_missing_transpose():
     )
 
 
+def test_a_highest_score_taken_over_the_images_not_in_each_is_named_and_no_other_error():
+    scores, labels = numpy.ones((7, 10)), numpy.arange(7)
+    with pytest.raises(ValueError) as over_images:
+        numpy.not_equal(scores.argmax(axis=0), labels)
+    assert scripts.per_class(over_images.value) == (
+        ' ((10,) is a number per class, where one per image is wanted: the argmax must be per '
+        "row, axis=1 (or -1), each image's highest score)"
+    )
+    with pytest.raises(ValueError) as other:
+        numpy.ones(3) + numpy.ones(4)
+    assert scripts.per_class(other.value) == ''
+
+
 def test_an_average_off_by_a_loss_is_named():
     losses = [0.5, 1.5, 2.5, 0.25]
     assert 'the sum over one loss fewer' in tasks.off_by(losses, sum(losses) / 3)
     assert 'the mean without the first loss' in tasks.off_by(losses, numpy.mean(losses[1:]))
+    assert tasks.off_by(losses, sum(losses[1:]) / len(losses)) == (
+        ': that is the sum without the first loss, over all of them; every line of a log is one '
+        'loss'
+    )
+    assert 'the sum without the last loss, over all' in tasks.off_by(losses, sum(losses[:-1]) / 4)
     assert tasks.off_by(losses, 7.0) == ''
+
+
+def test_an_sgd_step_that_replaces_a_parameters_array_is_told_to_change_it_in_place(
+    tmp_path, small_data
+):
+    # w.value = w.value - ...: w's var holds a new array, and param_w, read by the next step's
+    # g.var(param_w) and saved by the script, stays as it was
+    with open(os.path.join(ROOT, 'lin-train.py')) as f:
+        right = f.read()
+    assert right.count('w.value -= step * w.grad') == 1
+    (tmp_path / 'lin-train.py').write_text(
+        right.replace('w.value -= step * w.grad', 'w.value = w.value - step * w.grad')
+    )
+    job = scripts.STANDIN_RUNS[0]
+    (tmp_path / 'a').mkdir()
+    (tmp_path / 'b').mkdir()
+    _, want = scripts.train(ROOT, job, standin.module(), str(small_data), str(tmp_path / 'a'))
+    stand_in = standin.module()
+    first, got = scripts.train(str(tmp_path), job, stand_in, str(small_data), str(tmp_path / 'b'))
+    assert stand_in.replaced() == {(784, 10)} and (got['w'] == first['w']).all()
+    expected = {f'sgd/{name}': value for name, value in want.items()}
+    with pytest.raises(PartError) as wrong:
+        scripts.compare_steps(job, first, got, expected, 'sgd', 'a stand-in for nn.py',
+                              replaced=stand_in.replaced())  # fmt: skip
+    assert str(wrong.value) == (
+        'lin-train.py --limit 20 (linear), with a stand-in for nn.py: w after 20 samples differs '
+        "from the solution's by 1 (relative error): it did not change: the step gave w.value "
+        "another array instead of changing its own in place, and the next step's "
+        'g.var(param_w) reads param_w, still the first one (so does the file the script '
+        'writes): the step must change it in place (w.value -= ...)'
+    )

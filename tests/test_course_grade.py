@@ -352,7 +352,7 @@ def test_a_sheet_of_the_same_parts_for_other_students_is_kept_unless_overwrite(t
         grade.check_output(str(out), str(subs), header, ['bob', 'carol'])
     assert str(refused.value) == (
         f'{out}: the grade sheet of another class (alice has no submission in {subs}); not '
-        'writing over it (give another name, or --overwrite)'
+        'writing over it (give another name, or --overwrite; make: OVERWRITE=1)'
     )
     # the same class again, or more of it: its sheet is written anew
     assert grade.check_output(str(out), str(subs), header, ['alice', 'bob', 'carol']) is None

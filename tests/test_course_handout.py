@@ -137,8 +137,9 @@ def test_wrong_solutions_each_fail_exactly_their_own_part_saying_what_is_wrong(
     check_wrong(handout_all[0], tmp_path, WRONG)
 
 
-# The tutorial's numpy.outer and a product by a value per row, right for a row and not for a
-# batch; a parameter left out of the step; a line without a label
+# The tutorial's numpy.outer, a product by a value per row and a sum over the whole batch, right
+# for a row and not for a batch; a parameter left out of the step; an average without the first
+# loss; the highest score taken over the images, not in each; a line without a label
 SLIPS = [
     ('backward:mul', 'nn.py', 'numerics.transpose_mul(c[0].value, n.grad)',
      'numpy.outer(c[0].value, n.grad)',
@@ -147,19 +148,32 @@ SLIPS = [
     ('backward:cross-entropy', 'nn.py', 'add_grad(n, 0, -c[1].value * n.grad[..., None])',
      'add_grad(n, 0, -c[1].value * n.grad)',
      ['a value per row, of shape (', 'needs an axis for the columns, shape (']),
+    ('backward:logsoftmax', 'nn.py', 'n.grad.sum(axis=-1, keepdims=True)', 'n.grad.sum()',
+     ['on logsoftmax(a) with a (3, 2), node 0', ': each of its rows, given alone, gets the right '
+      'gradient, and the batch does not: is something summed over the whole batch where it '
+      'should be over each row (axis=-1, keepdims=True)?']),
     ('sgd', 'lin-train.py', '    b.value -= step * b.grad\n', '',
      ['b after 20 samples', 'it did not change, while w did: the step must move b too']),
+    ('avg_loss', 'avg_loss.py', 'math.fsum(losses) / len(losses)',
+     'math.fsum(losses[1:]) / len(losses)',
+     ['average([0.5, 1.5, 2.5, 0.25]) is 1.0625, where it is 1.1875: that is the sum without '
+      'the first loss, over all of them; every line of a log is one loss']),
+    ('error_rate', 'lin-test.py', 'argmax(axis=1)', 'argmax(axis=0)',
+     ['lin-test.py lin-param-1 raised ValueError: operands could not be broadcast together with '
+      "shapes (10,) (1000,) ((10,) is a number per class, where one per image is wanted: the "
+      "argmax must be per row, axis=1 (or -1), each image's highest score)"]),
     ('plot_logs', 'plot_logs.py', "marker='o', label=label)", "marker='o')",
      ["in the left panel (loss), the line of 'linear' has no label"]),
 ]  # fmt: skip
 
 
-def test_the_tutorials_slips_for_a_batch_a_forgotten_parameter_and_label_are_named(
+def test_slips_of_a_batch_a_step_an_average_an_axis_and_a_label_are_named_for_what_they_are(
     handout_all, tmp_path
 ):
     names = ','.join(part for part, *_ in SLIPS)
     found = check_wrong(handout_all[0], tmp_path, SLIPS, '--part', names)
-    assert 'transpose' not in found['backward:mul'][2] + found['backward:cross-entropy'][2]
+    for part in ('backward:mul', 'backward:cross-entropy', 'error_rate'):
+        assert 'transpose' not in found[part][2], found[part]
 
 
 def test_a_part_that_waits_for_another_says_so_and_is_still_checked(handout_all, tmp_path):
@@ -202,6 +216,55 @@ def test_the_handout_holds_no_answer_no_cache_no_history_and_no_tests(handout_al
         assert not name.startswith(('.git/', 'tests/', 'bench/', 'course/', 'figures/')), name
     assert 'README.md' in names and 'TEACHER.md' not in names and 'answers.md' not in names
     assert not any('tutorial' in name for name in names)  # it has no license to be copied
+
+
+def test_no_handout_file_names_a_path_under_tests_bench_or_course_unless_it_says_it_is_not_there(
+    handout_all,
+):
+    mentions = 0
+    for name, data in leaks.files(str(handout_all[0])):
+        try:
+            text = data.decode('utf-8')
+        except UnicodeDecodeError:
+            continue  # the data set
+        for m in re.finditer(r'(?<![\w./-])`?(\./)?(tests|bench|course)/', text):
+            mentions += 1
+            before = re.sub(r'[\s#]+', ' ', text[max(0, m.start() - 80) : m.start()])
+            line = text[text.rfind('\n', 0, m.start()) + 1 : text.find('\n', m.start())]
+            said = re.search(r"full project's (\S+(,| and| or) )*$", before)
+            assert said or 'not in this handout' in line, (name, line)
+    # numerics.py's two, formulas.py's, checks.py's, plumbing/errors.py's two, data/README.md's,
+    # the kit's, the manifest's and the student's README's three, each said to be elsewhere
+    assert mentions >= 12
+
+
+def test_a_path_the_handout_lacks_is_said_to_be_the_full_projects_in_prose_only():
+    python = (
+        '"""A module.\n\ntests/extremes.py measures every node type against exact references at '
+        'inputs up to 1e3 and\nat +-inf, as bench/ and tests/ do.\n"""\n\n'
+        "ERROR = 'see tests/extremes.py'  # a string of the code is left as it is\n"
+        '# what course/grade.py does with a submission is said in the full project\'s README and\n'
+        '# in the full project\'s course/handout.py\n'
+    )  # fmt: skip
+    assert transform.qualify(python, python=True) == (
+        '"""A module.\n\nThe full project\'s tests/extremes.py measures every node type against '
+        'exact references at inputs up\nto 1e3 and at +-inf, as the full project\'s bench/ and '
+        'tests/ do.\n"""\n\n'
+        "ERROR = 'see tests/extremes.py'  # a string of the code is left as it is\n"
+        '# what the full project\'s course/grade.py does with a submission is said in the full '
+        "project's\n# README and in the full project's course/handout.py\n"
+    )  # fmt: skip
+    markdown = (
+        'Checks (`tests/test_mnist.py` runs them), with ./bench/class.py and a line long enough\n'
+        'to wrap twice: once into this line, and then once more, out of this one and into its own'
+        '\n- a list\n\n```sh\npython3 bench/bench.py\n```\n'
+    )
+    assert transform.qualify(markdown, python=False) == (  # the list item and the code stay
+        "Checks (the full project's `tests/test_mnist.py` runs them), with the full project's\n"
+        './bench/class.py and a line long enough to wrap twice: once into this line, and then '
+        'once more, out\nof this one and into its own\n- a list\n\n```sh\npython3 '
+        'bench/bench.py\n```\n'
+    )
 
 
 def test_a_default_handout_holds_no_answer_either(tmp_path):
@@ -375,6 +438,7 @@ def test_the_list_names_every_part_and_the_default_ones():
     lines = result.stdout.splitlines()
     assert len(lines) == PARTS + 1 and lines[-1] == '* the default parts'
     assert lines[0].startswith('  forward:add ') and lines[2].startswith('* forward:logistic ')
+    assert lines[0].split()[1:4] == ['1', 'point', 'nn.py']  # not '1 points'
 
 
 def run_handout(*args, cwd=None):

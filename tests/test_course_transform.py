@@ -141,6 +141,7 @@ ANSWERS = [
     ('backward:logsoftmax', 'n.grad - numpy.exp(n.value) * n.grad.sum(axis=-1)'),
     ('backward:tanh', 'dL/da = dL/dn (1 - t^2)'),
     ('discussion question 1', 'A node is built from nodes that exist'),
+    ('discussion question 1', 'for n in graph.nodes:  # children come first, so their columns'),
     ('discussion question 6', 'nn.py only computes the gradients'),
     ('discussion question 7', 'the test error stops being an honest estimate'),
     ('sgd', 'w.value -= lr * w.grad'),

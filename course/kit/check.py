@@ -52,12 +52,16 @@ def main():
     parser.add_argument('--submission', metavar='PATH',
                         help='check the part files of a submission (a folder or a zip) in a '
                         "temporary copy of this handout: what Gradescope's run_autograder "
-                        'does; your own files are not touched')  # fmt: skip
+                        "does. Refused outside Gradescope's container (where run_autograder "
+                        f"sets {CONTAINER}=1): a student's code would run as you, with no "
+                        'sandbox; make grade checks one in a sandbox')  # fmt: skip
     args = parser.parse_args()
     started = time.monotonic()
     if not os.path.isfile(os.path.join(ROOT, parts.DATA, 'handout.json')):
-        raise UserError(f'{ROOT}: not a handout (no {parts.DATA}/handout.json); run the check.py '
-                        'of a handout, which course/handout.py makes')  # fmt: skip
+        raise UserError(
+            f'{ROOT}: not a handout (no {parts.DATA}/handout.json); run the check.py of a '
+            "handout, which the full project's course/handout.py makes"
+        )
     if args.submission and os.environ.get(CONTAINER) != '1':
         raise UserError(
             f"--submission runs a student's code as you, with no sandbox: it is for Gradescope's "
@@ -71,7 +75,8 @@ def main():
     if args.list:
         for p in manifest['parts']:
             files = ', '.join(p['files'])
-            print(f'{p["name"]:<24} {p["points"]} points  {files:<28} {p["task"]}')
+            points = report.plural(p['points'], 'point')
+            print(f'{p["name"]:<24} {points:<9} {files:<28} {p["task"]}')
         return 0
     names = [n for option in args.part for n in option.split(',') if n] or list(chosen)
     for name in names:

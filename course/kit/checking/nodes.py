@@ -91,9 +91,10 @@ def by_differences(nn, gradcheck, node_type, case, expected):
     for var, error in results:
         if not gradcheck.passes(error):
             want = expected[f'{node_type}/{case["name"]}/grad{var.id}']
+            problem = gradient_problem(var, want) or rows_alone(nn, node_type, case, expected)
             raise PartError(
                 f"{where}, node {var.id}'s gradient differs from finite differences by "
-                f'{error:.2g} (relative error){gradient_problem(var, want)}'
+                f'{error:.2g} (relative error){problem}'
             )
 
 
@@ -118,11 +119,41 @@ def by_expected(nn, gradcheck, node_type, case, expected):
                 f"{where}, node {var.id}'s gradient is wrong{gradient_problem(var, want)}"
             )
         if not close(want, var.grad, GRADIENT_TOLERANCE):
+            problem = how_wrong(want, var.grad) or rows_alone(nn, node_type, case, expected)
             raise PartError(
                 f"{where}, node {var.id}'s gradient differs from the solution's by "
                 f'{relative_error(want, var.grad):.2g} (relative error; finite differences need '
-                f'the forward cases, which do not pass yet){how_wrong(want, var.grad)}'
+                f'the forward cases, which do not pass yet){problem}'
             )
+
+
+def rows_alone(nn, node_type, case, expected):
+    """': each row alone ...' if `case` is one node on a batch of rows, and backward gives each
+    row the solution's gradients when it is that node's only row, which the batch did not get:
+    the rows are mixed, as a sum over the whole batch mixes them. '' otherwise."""
+    key, arity = f'{node_type}/{case["name"]}', len(case['vars'])
+    rows = {numpy.shape(v)[0] if numpy.ndim(v) == 2 else 0 for v in case['vars']}
+    if len(case['ops']) != 1 or len(rows) != 1 or min(rows) < 2:
+        return ''
+    value, seed = expected[f'{key}/value{arity}'], expected[f'{key}/seed']
+    if numpy.shape(value)[:1] != (min(rows),):
+        return ''  # not a value per row (sum's, of the whole batch)
+    for i in range(min(rows)):
+        g, found = cases.build(nn, dict(case, vars=[v[i] for v in case['vars']]))
+        found[-1].value, found[-1].grad = numpy.array(value[i]), numpy.array(seed[i])
+        try:
+            nn.backward(g)
+        except Exception:
+            return ''
+        for k, var in enumerate(found[:arity]):
+            want = expected[f'{key}/grad{k}'][i]
+            if var.grad is None or not close(want, var.grad, GRADIENT_TOLERANCE):
+                return ''
+    return (
+        ': each of its rows, given alone, gets the right gradient, and the batch does not: is '
+        'something summed over the whole batch where it should be over each row (axis=-1, '
+        'keepdims=True)?'
+    )
 
 
 def gradient_problem(var, want):

@@ -16,6 +16,11 @@ STATUS = {
 }
 
 
+def plural(count, word):
+    """'1 part', '2 parts': a count and its noun."""
+    return f'{count} {word}' + ('' if count == 1 else 's')
+
+
 def rows(manifest_parts, results):
     """[(part, score, message)] in the manifest's order, for the parts that were checked."""
     found = []
@@ -48,7 +53,8 @@ def text(rows_):
     total = sum(score for _, score, _ in rows_)
     most = sum(part['points'] for part, _, _ in rows_)
     passed = sum(score == part['points'] for part, score, _ in rows_)
-    lines.append(f'total {total}/{most}: {passed} of {len(rows_)} parts pass')
+    verb = 'passes' if passed == 1 else 'pass'
+    lines.append(f'total {total}/{most}: {passed} of {plural(len(rows_), "part")} {verb}')
     return lines
 
 

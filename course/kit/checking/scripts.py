@@ -13,6 +13,7 @@ Each script runs end to end, as a student runs it, on the check's small data set
 import contextlib
 import io
 import os
+import re
 import runpy
 import sys
 
@@ -40,6 +41,7 @@ TRAIN_TYPES = {
     'mlp': ['add', 'mul', 'logistic', 'logsoftmax', 'cross-entropy'],
 }
 TEST_TYPES = {'lin': ['add', 'mul'], 'mlp': ['add', 'mul', 'logistic']}
+CLASSES = 10  # an image's scores: one per digit
 SGD_TOLERANCE = 1e-9  # the same arithmetic in another order: rounding only
 REAL_TOLERANCE = 1e-6  # a student's backward may round otherwise, over 60 steps
 
@@ -95,8 +97,12 @@ def train(root, job, nn, data, folder):
 def check_sgd(root, data, expected, failing, folder, nn_module):
     """None (or a note) if the SGD step of both training scripts is right; PartError otherwise."""
     for i, job in enumerate(STANDIN_RUNS):
-        first, got = train(root, job, standin.module(), data, folder)
-        compare_steps(job, first, got, expected, f'sgd/standin/{i}', 'a stand-in for nn.py')
+        nn = standin.module()
+        first, got = train(root, job, nn, data, folder)
+        key = f'sgd/standin/{i}'
+        compare_steps(
+            job, first, got, expected, key, 'a stand-in for nn.py', replaced=nn.replaced()
+        )
     waiting = needs(failing, [job[1][:3] for job in REAL_RUNS])
     if waiting:
         return f'not yet run with your nn.py, which needs {waiting} to pass'
@@ -106,8 +112,9 @@ def check_sgd(root, data, expected, failing, folder, nn_module):
     return None
 
 
-def compare_steps(job, first, got, expected, key, nn_name, tolerance=SGD_TOLERANCE):
-    """PartError, naming the parameter and how it is off, unless got is the solution's."""
+def compare_steps(job, first, got, expected, key, nn_name, tolerance=SGD_TOLERANCE, replaced=()):
+    """PartError, naming the parameter and how it is off, unless got is the solution's.
+    `replaced`: the shapes of the parameters whose array a step replaced (the stand-in's)."""
     what, script, _, options = job
     steps = int(options[1])
     for name in sorted(got):
@@ -118,7 +125,14 @@ def compare_steps(job, first, got, expected, key, nn_name, tolerance=SGD_TOLERAN
         moved, right = got[name] - first[name], want - first[name]
         problem = ''
         others = [k for k in sorted(got) if (got[k] != first[k]).any()]
-        if not moved.any() and others:
+        if not moved.any() and got[name].shape in replaced:
+            problem = (
+                f': it did not change: the step gave {name}.value another array instead of '
+                f"changing its own in place, and the next step's g.var(param_{name}) reads "
+                f'param_{name}, still the first one (so does the file the script writes): the '
+                f'step must change it in place ({name}.value -= ...)'
+            )
+        elif not moved.any() and others:
             moving = ', '.join(others)
             problem = f': it did not change, while {moving} did: the step must move {name} too'
         elif not moved.any():
@@ -167,7 +181,7 @@ def rate(root, script, param_file, nn, data, params_folder, expected, key, nn_na
     except (NotImplementedError, PartError, KeyboardInterrupt):
         raise
     except Exception as e:
-        raise raised(f'{script} {param_file}', e) from None
+        raise raised(f'{script} {param_file}', e, per_class(e)) from None
     want = float(expected[f'{key}/{script}'])
     images = int(expected['test_images'])
     where = f"{script} {param_file}, with {nn_name} on the check's {images:,} test images"
@@ -182,6 +196,18 @@ def rate(root, script, param_file, nn, data, params_folder, expected, key, nn_na
         elif got > 1:
             problem = ': a rate is at most 1; is total the number of images?'
         raise PartError(f'{where}, printed {got:.4f} where the rate is {want:.4f}{problem}')
+
+
+def per_class(error):
+    """' (...)' for a ValueError that meets a number per class, (10,), with a number per image
+    of a batch: the highest score taken over the images, not in each one. '' otherwise."""
+    shapes = re.findall(r'\((\d+),\)', str(error))
+    if not isinstance(error, ValueError) or str(CLASSES) not in shapes or len(set(shapes)) < 2:
+        return ''
+    return (
+        f' (({CLASSES},) is a number per class, where one per image is wanted: the argmax must be '
+        "per row, axis=1 (or -1), each image's highest score)"
+    )
 
 
 def needs(failing, models, testing=False):

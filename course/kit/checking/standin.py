@@ -8,6 +8,11 @@ not) nn.py's forward and backward are done: the handout stores what the solution
 of the same made-up numbers. The shapes are nn.py's, and a loss is positive, as a loss is.
 
     nn = standin.module(seed=0)    # sys.modules['nn'] = nn, then run the script
+    nn.replaced()                  # the shapes of the parameters whose array a step replaced
+
+A parameter's var keeps the array it was given (`given`): the step must change that array in
+place, since the next step's g.var(param_w) reads it, and the script saves it. A step that
+gives w.value another array leaves it as it was; the stand-in sees that after the step.
 """
 
 import types
@@ -20,7 +25,7 @@ class Node:
 
     def __init__(self, graph, type_, children, value=None, requires_grad=True):
         self.type, self.children, self.value, self.grad = type_, list(children), value, None
-        self.requires_grad = requires_grad
+        self.requires_grad, self.given = requires_grad, value
         self.id = len(graph.nodes)
         graph.nodes.append(self)
 
@@ -71,14 +76,26 @@ def shape(n):
 def module(seed=0):
     """A fresh module with nn's names for the scripts, its random stream started at `seed`."""
     rng = numpy.random.default_rng(seed)
+    stepped, found = [], set()  # the graph of the last backward; the shapes of arrays replaced
+
+    def look():
+        """Add to `found` the parameters whose value the step after the last backward replaced
+        by another array, of moved values."""
+        params = [n for g in stepped for n in g.nodes if n.type == 'var' and n.requires_grad]
+        for n in params:
+            other = n.value is not n.given and numpy.shape(n.value) == numpy.shape(n.given)
+            if other and not numpy.array_equal(n.value, n.given):
+                found.add(numpy.shape(n.given))
+        stepped.clear()
 
     def forward(graph):
         """Each node a made-up value of its shape; a var's made an array."""
+        look()
         for n in graph.nodes:
             n.grad = None
             if n.type == 'var':
                 if not isinstance(n.value, numpy.ndarray):
-                    n.value = numpy.asarray(n.value, dtype=float)
+                    n.value = n.given = numpy.asarray(n.value, dtype=float)
             else:
                 n.value = rng.uniform(0.5, 2.5, shape(n))
 
@@ -88,6 +105,12 @@ def module(seed=0):
             n.grad = None
             if n.type == 'var' and n.requires_grad:
                 n.grad = rng.normal(0, 1, numpy.shape(n.value))
+        stepped.append(graph)
+
+    def replaced():
+        """The shapes of the parameters whose array a step replaced, instead of changing it."""
+        look()
+        return found
 
     def one_hot(label, n):
         """nn.one_hot: rows of the identity."""
@@ -95,4 +118,5 @@ def module(seed=0):
 
     nn = types.ModuleType('nn', 'A stand-in for nn.py: made-up values and gradients.')
     nn.Graph, nn.forward, nn.backward, nn.one_hot = Graph, forward, backward, one_hot
+    nn.replaced = replaced
     return nn

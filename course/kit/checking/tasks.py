@@ -62,6 +62,8 @@ def off_by(losses, got):
     guesses = [
         (v[:-1].sum() / (len(v) - 1), 'the mean without the last loss'),
         (v[1:].sum() / (len(v) - 1), 'the mean without the first loss'),
+        (v[:-1].sum() / len(v), 'the sum without the last loss, over all of them'),
+        (v[1:].sum() / len(v), 'the sum without the first loss, over all of them'),
         (v.sum() / (len(v) - 1), 'the sum over one loss fewer than there are'),
         (v.sum() / (len(v) + 1), 'the sum over one loss more than there are'),
         (v.sum(), 'the sum, not the mean'),

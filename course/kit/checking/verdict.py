@@ -58,12 +58,14 @@ def numbers(values, digits=4):
     return f'[{text}{", ..." if len(values) > 6 else ""}]'
 
 
-def raised(what, error):
-    """PartError for an exception that the student's code raised: its type and message."""
+def raised(what, error, hint=''):
+    """PartError for an exception that the student's code raised: its type and message, and
+    `hint`, or what the shapes in a ValueError's message seem to say."""
     if isinstance(error, MemoryError):
         return PartError(f'{what} ran out of memory (over the limit of ./check.py --memory)')
     text = str(error).strip().splitlines()[0] if str(error).strip() else ''
-    hint = shape_hint(text) if isinstance(error, ValueError) else ''
+    if not hint and isinstance(error, ValueError):
+        hint = shape_hint(text)
     return PartError(f'{what} raised {type(error).__name__}: {text[:300]}{hint}')
 
 
