@@ -28,7 +28,7 @@ from plumbing import atomic, errors, options
 from plumbing.errors import UserError
 
 from course import sandbox
-from course.kit.checking import processes, submission
+from course.kit.checking import processes, report, submission
 
 FIRST, LAST = 'student', ['total', 'notes']  # a grade sheet's first and last columns
 
@@ -99,11 +99,11 @@ def number(value):
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def grade(files, folder, limits, jobs, use_sandbox):
+def grade(files, folder, entries, limits, jobs, use_sandbox):
     """[(student, {part: (score, message)} or None, notes, seconds)], in the students' order,
     each reported on stderr as it finishes; `files`: the handout's, as submission.pristine()
-    read them."""
-    entries = submissions(folder)
+    read them; `entries`: [(student, path)] of the submissions in `folder`, as submissions()
+    gives them."""
     processes.adopt_orphans()  # what a check leaves behind is given to this process, and killed
     most = sum(p['points'] for p in json.loads(files[submission.MARK])['parts'])
 
@@ -212,14 +212,15 @@ def main():
     files = submission.pristine(args.handout)
     manifest = json.loads(files[submission.MARK])
     part_files = {name for part in manifest['parts'] for name in part['files']}
-    students = [student for student, _ in submissions(args.folder, part_files)]
+    entries = submissions(args.folder, part_files)
+    students = [student for student, _ in entries]
     check_output(args.out, args.folder, columns(manifest), students, args.overwrite)
     count = len(students)
     use_sandbox = not args.no_sandbox and sandbox.bwrap() is not None
     why = 'turned off by --no-sandbox' if args.no_sandbox else 'no working bwrap'
     print(
-        f'grade.py: {count} submission{"s" * (count != 1)}, {len(manifest["parts"])} '
-        f'part{"s" * (len(manifest["parts"]) != 1)}, '
+        f'grade.py: {report.plural(count, "submission")}, '
+        f'{report.plural(len(manifest["parts"]), "part")}, '
         + (
             'each in bubblewrap'
             if use_sandbox
@@ -229,13 +230,12 @@ def main():
     )
     limits = {'timeout': args.timeout, 'total': args.total_timeout, 'memory': args.memory}
     started = time.monotonic()
-    results = grade(files, args.folder, limits, args.jobs, use_sandbox)
+    results = grade(files, args.folder, entries, limits, args.jobs, use_sandbox)
     with atomic.output_file(args.out) as f:
         f.write(sheet(manifest, results).encode('utf-8'))
     print(
-        f'grade.py: {count} submission{"s" * (count != 1)} graded in '
-        f'{time.monotonic() - started:.0f} s -> '
-        f'{args.out}',
+        f'grade.py: {report.plural(count, "submission")} graded in '
+        f'{time.monotonic() - started:.0f} s -> {args.out}',
         file=sys.stderr,
     )
 
