@@ -12,7 +12,7 @@ backward. The cases include a node used twice.
 import numpy
 
 from . import cases
-from .verdict import PartError, close, how_wrong, raised, relative_error
+from .verdict import PartError, calling, close, how_wrong, relative_error
 
 VALUE_TOLERANCE = 1e-8  # values: numpy's rounding, whichever way a student writes a formula
 GRADIENT_TOLERANCE = 1e-6  # gradcheck.TOLERANCE: finite differences are that accurate here
@@ -25,12 +25,7 @@ def check_forward(nn, node_type, node_cases, expected):
             continue  # a case with a combiner tests its backward
         where = f'on {cases.describe(case)}'
         g, nodes = cases.build(nn, case)
-        try:
-            nn.forward(g)
-        except (NotImplementedError, KeyboardInterrupt):
-            raise
-        except Exception as e:
-            raise raised(f'{where}, forward', e) from None
+        calling(f'{where}, forward', nn.forward, g)
         for k, n in enumerate(nodes[len(case['vars']) :], len(case['vars'])):
             want = expected[f'{node_type}/{case["name"]}/value{k}']
             got = n.value
@@ -82,12 +77,7 @@ def by_differences(nn, gradcheck, node_type, case, expected):
     where = f'on {cases.describe(case)}'
     g, _ = cases.build(nn, case)
     seed = expected[f'{node_type}/{case["name"]}/seed']
-    try:
-        results = gradcheck.check(g, seed)
-    except (NotImplementedError, KeyboardInterrupt):
-        raise
-    except Exception as e:
-        raise raised(f'{where}, forward or backward', e) from None
+    results = calling(f'{where}, forward or backward', gradcheck.check, g, seed)
     for var, error in results:
         if not gradcheck.passes(error):
             want = expected[f'{node_type}/{case["name"]}/grad{var.id}']
@@ -106,12 +96,7 @@ def by_expected(nn, gradcheck, node_type, case, expected):
     for k, n in enumerate(nodes[len(case['vars']) :], len(case['vars'])):
         n.value = expected[f'{key}/value{k}'].copy()
     nodes[-1].grad = expected[f'{key}/seed'].copy()
-    try:
-        nn.backward(g)
-    except (NotImplementedError, KeyboardInterrupt):
-        raise
-    except Exception as e:
-        raise raised(f'{where}, backward', e) from None
+    calling(f'{where}, backward', nn.backward, g)
     for var in nodes[: len(case['vars'])]:
         want = expected[f'{key}/grad{var.id}']
         if var.grad is None or numpy.shape(var.grad) != want.shape:

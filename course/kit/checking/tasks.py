@@ -14,7 +14,7 @@ import os
 import numpy
 
 from . import scripts
-from .verdict import PartError, numbers, raised
+from .verdict import PartError, calling, numbers
 
 SHORT = [0.5, 1.5, 2.5, 0.25]  # a list whose every entry counts, the last most of all
 LOSS_LABEL = 'average training loss (cross entropy)'
@@ -35,12 +35,7 @@ def check_average(root, logs, expected):
             what = f'the average of {name} ({len(losses)} losses)'
             lists.append((what, losses, float(expected[f'avg_loss/log/{name}'])))
     for what, losses, want in lists:
-        try:
-            got = avg_loss.average(list(losses))
-        except (NotImplementedError, KeyboardInterrupt):
-            raise
-        except Exception as e:
-            raise raised(what, e) from None
+        got = calling(what, avg_loss.average, list(losses))
         if not isinstance(got, (int, float, numpy.floating, numpy.integer)):
             raise PartError(f'{what} is {got!r}, not a number')
         if abs(got - want) > 1e-9 * max(1, abs(want)):
@@ -92,12 +87,7 @@ def check_plot(root, logs, expected, failing, folder):
     import plot_logs
 
     loss, error = series(expected)
-    try:
-        fig = plot_logs.figure(loss, error)
-    except (NotImplementedError, KeyboardInterrupt):
-        raise
-    except Exception as e:
-        raise raised('plot_logs.figure(loss series, error series)', e) from None
+    fig = calling('plot_logs.figure(loss series, error series)', plot_logs.figure, loss, error)
     if len(fig.axes) != 2:
         raise PartError(f'the figure has {len(fig.axes)} panels (axes), not 2: loss and error')
     panels = [('left', 'loss', loss, LOSS_LABEL, 1), ('right', 'error', error, ERROR_LABEL, 100)]

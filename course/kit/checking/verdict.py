@@ -58,6 +58,17 @@ def numbers(values, digits=4):
     return f'[{text}{", ..." if len(values) > 6 else ""}]'
 
 
+def calling(what, function, *args):
+    """function(*args), the student's code run; what it raises becomes the PartError of
+    `raised`, but the stub's NotImplementedError and Ctrl-C, which go through."""
+    try:
+        return function(*args)
+    except (NotImplementedError, KeyboardInterrupt):
+        raise
+    except Exception as e:
+        raise raised(what, e) from None
+
+
 def raised(what, error, hint=''):
     """PartError for an exception that the student's code raised: its type and message, and
     `hint`, or what the shapes in a ValueError's message seem to say."""
