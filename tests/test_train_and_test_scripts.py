@@ -265,24 +265,18 @@ def test_every_file_records_how_it_was_made(trained, small_data):
     assert_fails(run('param-info.py', trained / 'nothing'), 'no such file')
 
 
-@pytest.mark.linux  # a pseudo-terminal
-def test_progress_shows_on_a_terminal_and_not_in_a_log(tmp_path, lin0):
+def on_a_terminal(*args, losses_too=False):
+    """What ./lin-train.py args shows on a pseudo-terminal as its stderr (and its stdout too, with
+    losses_too); the script must succeed."""
     import pty
 
-    terminal, stderr_side = pty.openpty()
+    terminal, side = pty.openpty()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            os.path.join(ROOT, 'lin-train.py'),
-            lin0,
-            tmp_path / 'p1',
-            '--limit',
-            '3000',
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=stderr_side,
+        [sys.executable, os.path.join(ROOT, 'lin-train.py'), *map(str, args)],
+        stdout=side if losses_too else subprocess.DEVNULL,
+        stderr=side,
     )
-    os.close(stderr_side)
+    os.close(side)
     shown = b''
     while True:
         try:
@@ -293,37 +287,19 @@ def test_progress_shows_on_a_terminal_and_not_in_a_log(tmp_path, lin0):
             break
         shown += chunk
     assert proc.wait() == 0
-    text = shown.decode()
+    return shown
+
+
+@pytest.mark.linux  # a pseudo-terminal
+def test_progress_shows_on_a_terminal_and_not_in_a_log(tmp_path, lin0):
+    text = on_a_terminal(lin0, tmp_path / 'p1', '--limit', 3000).decode()
     for done in ('1,000', '2,000', '3,000'):
         assert f'\r{done}/3,000 samples, ' in text
     assert '/s, ' in text and ' s left' in text
     quiet = run('lin-train.py', lin0, tmp_path / 'p2', '--limit', 3000, check=0)
     assert quiet.stderr.count('\n') == 1 and '\r' not in quiet.stderr  # only the summary line
     # the losses on the terminal too: the progress line would run into them, so it is not shown
-    terminal, side = pty.openpty()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            os.path.join(ROOT, 'lin-train.py'),
-            lin0,
-            tmp_path / 'p3',
-            '--limit',
-            '30',
-        ],
-        stdout=side,
-        stderr=side,
-    )
-    os.close(side)
-    shown = b''
-    while True:
-        try:
-            chunk = os.read(terminal, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
-    assert proc.wait() == 0
+    shown = on_a_terminal(lin0, tmp_path / 'p3', '--limit', 30, losses_too=True)
     assert b'/30 samples, ' not in shown and b'2.30259' in shown  # the losses, no progress
 
 
