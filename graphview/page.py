@@ -21,7 +21,7 @@ import numpy
 
 from graphview.listing import SMALL
 from graphview.picture import layout
-from graphview.trace import Value, formula, steps
+from graphview.trace import Value, formula, loss_value, steps
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIGITS = 4  # significant digits of the entries of big values: the page shows 4, as the trace
@@ -56,13 +56,12 @@ def data(graph, names=None, title='A computation graph', loss=None):
             values.append(value(v))
         return seen[key]
 
-    # the loss's Value: the last node's, unless backward was given another (see backward)
-    computed = [s for s in done if isinstance(s, Value) and loss in (None, s.node)]
+    start = loss_value(done, loss)
     places = layout(graph)
     return {
         'title': title,
-        'loss': computed[-1].node.id if computed else None,
-        'seed': index(numpy.ones(numpy.shape(computed[-1].value))) if computed else None,
+        'loss': None if start is None else start.node.id,
+        'seed': None if start is None else index(numpy.ones(numpy.shape(start.value))),
         'nodes': [node(n, names, places[n]) for n in graph.nodes],
         'steps': [step(s, index) for s in done],
         'values': values,

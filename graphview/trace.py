@@ -78,13 +78,20 @@ def gradient_formula(n, i):
     return re.sub(r'(dL/d|\b)([A-Za-z]\w*)', ids, written[i].split(' = ', 1)[1])
 
 
+def loss_value(done, loss=None):
+    """The Value of the loss among the steps: of the last node forward computed, unless `loss`
+    (the node given to backward) is given; None if forward computed nothing."""
+    values = [s for s in done if isinstance(s, Value) and loss in (None, s.node)]
+    return values[-1] if values else None
+
+
 def gradients(done, loss=None):
     """{node: its gradient after backward}, from the steps alone: the running total of the last
     contribution that each node received; for the loss (the last node forward computed, unless
     given), backward's seed dL/dL = 1. A node's gradient is complete before it passes it on,
     so this is also the gradient that each of its contributions was computed from."""
-    values = [s for s in done if isinstance(s, Value) and loss in (None, s.node)]
-    found = {values[-1].node: numpy.ones(numpy.shape(values[-1].value))} if values else {}
+    start = loss_value(done, loss)
+    found = {} if start is None else {start.node: numpy.ones(numpy.shape(start.value))}
     for s in done:
         if isinstance(s, Contribution):
             found[s.child] = s.total
