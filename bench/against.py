@@ -4,7 +4,7 @@
     git worktree add /tmp/before HEAD~5              # the code to compare with
     python3 bench/against.py /tmp/before             # about a minute
 
-Each round runs the tutorial-style loop (bench.py's `tutorial`) once with each nn.py, in a fresh
+Each round runs bench.py's tutorial-style loop (`tutorial`) once with each nn.py, in a fresh
 process each, the order alternating, and takes the CPU seconds of the loop alone; a ratio is this
 folder's time over the other's within one round. The report gives the median ratio over the
 rounds with the smallest and largest: on a shared machine single timings move by a third.
@@ -22,37 +22,27 @@ from plumbing.errors import UserError
 
 HERE = sys.path[0]  # the project's folder, put first above
 
-# Run in a child process with the folder of one nn.py first on its path: the loop of bench.py,
-# on made-up images (the data are not the point), timed with the process's CPU clock.
+# Run in a child process with the folder of one nn.py first on its path: bench.py's tutorial
+# loop, on made-up images (the data are not the point), timed with the process's CPU clock.
 STEPS = """import sys, time
-sys.path.insert(0, sys.argv[1])
-import numpy
-import nn
-model, n = sys.argv[2], int(sys.argv[3])
-rng = numpy.random.default_rng(0)
-images, labels = rng.random((n, 784)), rng.integers(0, 10, n)
-sizes = {'linear': [(784, 10), (10,)], 'mlp': [(784, 300), (300,), (300, 10), (10,)]}[model]
-params = [rng.normal(0, 0.05, s) for s in sizes]
+folder, model, n, bench_folder = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+sys.path.insert(0, folder)
+import nn  # that folder's: bench.py, imported next, takes the nn already loaded
+sys.path.insert(0, bench_folder)
+import bench
+rng = bench.numpy.random.default_rng(0)
+samples = list(zip(rng.random((n, 784)), rng.integers(0, 10, n)))
+params = bench.paramfile.initial(model, 300, rng)
+loop = bench.tutorial_linear if model == 'linear' else bench.tutorial_mlp
 start = time.process_time()
-for img, label in zip(images, labels):
-    g = nn.Graph()
-    vars = [g.var(p) for p in params]
-    x, y = g.var(img), g.var(nn.one_hot(label, 10))
-    h = x
-    for w, b in zip(vars[::2], vars[1::2]):
-        h = g.add(g.mul(h if h is x else g.logistic(h), w), b)
-    loss = g.cross_entropy(h, y)
-    nn.forward(g)
-    nn.backward(g)
-    for v in vars:
-        v.value -= 0.01 * v.grad
+loop(params, samples, 0.01)
 print(time.process_time() - start)
 """
 
 
 def seconds(folder, model, n):
     """CPU seconds of n tutorial-style steps of model with the nn.py of folder."""
-    run = [sys.executable, '-c', STEPS, folder, model, str(n)]
+    run = [sys.executable, '-c', STEPS, folder, model, str(n), os.path.join(HERE, 'bench')]
     done = subprocess.run(run, capture_output=True, text=True, check=False)
     if done.returncode:
         last = (done.stderr.strip().splitlines() or ['no message'])[-1]
